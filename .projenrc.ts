@@ -1,0 +1,110 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-iot-package-catalog',
+  description: 'AWS CDK L2 constructs for the AWS IoT Device Management Software Package Catalog: packages, versions that publish, default versions, package configuration and jobs that install package versions.',
+  author: 'cdk-iot-package-catalog maintainers',
+  authorAddress: 'maintainers@cdk-iot-package-catalog.dev',
+  repositoryUrl: 'https://github.com/cdk-iot-package-catalog/cdk-iot-package-catalog.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'aws-iot', 'iot', 'software-package-catalog', 'ota', 'firmware'],
+  stability: 'experimental',
+
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.0',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenVersion: '0.103.25',
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '20.x',
+
+  devDeps: [
+    '@aws-sdk/client-iot@3.1169.0',
+    '@smithy/core@^3.41.1',
+    '@types/aws-lambda',
+    '@types/node@^20',
+    'esbuild@0.28.2',
+    'tsx',
+  ],
+
+  // Names in each jsii target are permanent once published.
+  publishToPypi: {
+    distName: 'cdk-iot-package-catalog',
+    module: 'cdk_iot_package_catalog',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkiotpackagecatalog',
+    mavenGroupId: 'io.github.cdk-iot-package-catalog',
+    mavenArtifactId: 'cdk-iot-package-catalog',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkIotPackageCatalog',
+    packageId: 'CdkIotPackageCatalog',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-iot-package-catalog/cdk-iot-package-catalog-go',
+  },
+
+  // Local checks and CI run the same pipeline; there is no GitHub workflow here.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+
+  gitignore: ['/assets/', '*.metafile.json', '/cdk.out/', '/examples/cdk.out/', '/.bench/'],
+
+  jestOptions: {
+    // A snapshot that rewrites itself cannot fail: update snapshots only on purpose (`npx jest -u`).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+  tsconfigDev: {
+    include: ['../lambda/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'lambda', 'examples', 'bench'],
+  },
+});
+
+// The custom-resource handler is bundled with its own pinned client-iot, since the Lambda
+// runtime's SDK may lack the package catalog APIs.
+project.bundler.addBundle('./lambda/index.ts', {
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  sourcemap: false,
+  externals: [],
+  esbuildArgs: { '--main-fields': 'module,main', '--legal-comments': 'none' },
+});
+
+// The npm package ships the bundled handler under assets/, never its sources.
+for (const pattern of ['/lambda/', '*.metafile.json', '/examples/', '/bench/', '/cdk.out/', '/.bench/', '/.ci/', '/docs/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// Only the JavaScript package can be built on this kind of machine; the other targets are
+// configured for a release pipeline that has their toolchains.
+project.tasks.tryFind('package-all')?.reset();
+project.tasks.tryFind('package-all')?.spawn(project.tasks.tryFind('package:js')!);
+
+// Tests exercise the bundled handler: build it first on a fresh clone.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
+
+// esbuild does not type-check: check the handler, tests, examples and benchmarks with tsc.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the handler, tests, examples and benchmarks',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+project.synth();

@@ -1,0 +1,65 @@
+import type { Context } from 'aws-lambda';
+import { RESOURCE_TYPES } from '../src/private/contract';
+import { defaultVersionHandler } from './default-version';
+import { packageVersionHandler } from './package-version';
+import { describeFailure, ResourceError } from './shared/errors';
+import { clientToken, CustomResourceEvent, failedCreatePhysicalId, isFailedCreatePhysicalId, loggableEvent } from './shared/event';
+import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
+import { iotClient } from './shared/iot-client';
+import { renderResponse, sendResponse } from './shared/response';
+import { softwarePackageHandler } from './software-package';
+
+const HANDLERS: Record<string, ResourceHandler> = {
+  [RESOURCE_TYPES.softwarePackage]: softwarePackageHandler,
+  [RESOURCE_TYPES.packageVersion]: packageVersionHandler,
+  [RESOURCE_TYPES.defaultVersion]: defaultVersionHandler,
+};
+
+/**
+ * The Lambda entry point: runs one CloudFormation custom-resource event and answers
+ * CloudFormation at the event's ResponseURL, whatever happens.
+ */
+export async function handler(event: CustomResourceEvent, _context?: Context): Promise<void> {
+  console.log(JSON.stringify({ message: 'event', event: loggableEvent(event) }));
+  let body: string;
+  try {
+    const result = await run(event);
+    body = renderResponse(event, { status: 'SUCCESS', ...result });
+  } catch (error) {
+    const resourceHandler = HANDLERS[event.ResourceType];
+    const what = `${event.RequestType} ${resourceHandler?.describe(event.ResourceProperties) ?? event.ResourceType} (${event.LogicalResourceId})`;
+    const reason = describeFailure(what, error);
+    console.log(JSON.stringify({ message: 'failed', logicalResourceId: event.LogicalResourceId, reason }));
+    body = renderResponse(event, {
+      status: 'FAILED',
+      reason,
+      // A failed Create has created nothing to keep: its id tells the rollback's Delete so.
+      physicalResourceId: event.RequestType === 'Create' ? failedCreatePhysicalId(event) : event.PhysicalResourceId,
+    });
+  }
+  await sendResponse(event.ResponseURL, body);
+}
+
+/** Runs the event and returns the physical id and attributes to answer with. */
+export async function run(event: CustomResourceEvent): Promise<ResourceResult> {
+  const resourceHandler = HANDLERS[event.ResourceType];
+  if (!resourceHandler) {
+    throw new ResourceError(`Unknown resource type ${event.ResourceType}.`);
+  }
+  const context: HandlerContext = {
+    event,
+    iot: iotClient(),
+    token: (step) => clientToken(event, step),
+  };
+  switch (event.RequestType) {
+    case 'Create':
+      return resourceHandler.create(context);
+    case 'Update':
+      return resourceHandler.update(context);
+    case 'Delete':
+      if (!isFailedCreatePhysicalId(event.PhysicalResourceId)) {
+        await resourceHandler.delete(context);
+      }
+      return { physicalResourceId: event.PhysicalResourceId };
+  }
+}

@@ -1,0 +1,30 @@
+/** An error whose message is meant for the person reading the CloudFormation event. */
+export class ResourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResourceError';
+  }
+}
+
+/** A change the service does not allow; refused before anything changes. */
+export class ForbiddenChangeError extends ResourceError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenChangeError';
+  }
+}
+
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+export function isNotFound(error: unknown): boolean {
+  return errorName(error) === 'ResourceNotFoundException';
+}
+
+/** `<what>: <ServiceError>: <message>`, naming the resource and the service's error. */
+export function describeFailure(what: string, error: unknown): string {
+  if (error instanceof ResourceError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${what}: ${errorName(error)}: ${message}`;
+}

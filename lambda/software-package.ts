@@ -1,0 +1,130 @@
+import {
+  CreatePackageCommand,
+  DeletePackageCommand,
+  DeletePackageVersionCommand,
+  GetPackageCommand,
+  IoTClient,
+  ListPackageVersionsCommand,
+  UpdatePackageCommand,
+} from '@aws-sdk/client-iot';
+import { SoftwarePackageAttributes } from '../src/private/contract';
+import { ResourceError, isNotFound } from './shared/errors';
+import { packageArnOf } from './shared/event';
+import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
+import { nonEmpty, optionalBoolean, optionalString, requiredString, stringMap } from './shared/properties';
+import { updateTags } from './shared/tags';
+
+interface PackageProps {
+  readonly packageName: string;
+  readonly description?: string;
+  readonly tags: Record<string, string>;
+  readonly autoDeleteVersions: boolean;
+}
+
+function parseProps(properties: Record<string, unknown> | undefined): PackageProps {
+  return {
+    packageName: requiredString(properties, 'PackageName'),
+    description: optionalString(properties, 'Description'),
+    tags: stringMap(properties, 'Tags'),
+    autoDeleteVersions: optionalBoolean(properties, 'AutoDeleteVersions'),
+  };
+}
+
+function result(context: HandlerContext, packageName: string, packageArn?: string): ResourceResult {
+  const data: SoftwarePackageAttributes = {
+    PackageName: packageName,
+    PackageArn: packageArn ?? packageArnOf(context.event, packageName),
+  };
+  return { physicalResourceId: packageName, data: { ...data } };
+}
+
+async function create(context: HandlerContext): Promise<ResourceResult> {
+  const props = parseProps(context.event.ResourceProperties);
+  const created = await context.iot.send(new CreatePackageCommand({
+    packageName: props.packageName,
+    description: props.description,
+    tags: nonEmpty(props.tags),
+    clientToken: context.token('CreatePackage'),
+  }));
+  return result(context, props.packageName, created.packageArn);
+}
+
+async function update(context: HandlerContext): Promise<ResourceResult> {
+  const event = context.event as { OldResourceProperties?: Record<string, unknown> } & typeof context.event;
+  const props = parseProps(event.ResourceProperties);
+  const old = parseProps(event.OldResourceProperties);
+  if (props.packageName !== old.packageName) {
+    // A new identity: create the new package; CloudFormation deletes the old one in cleanup.
+    return create(context);
+  }
+  if (props.description !== old.description) {
+    await context.iot.send(new UpdatePackageCommand({
+      packageName: props.packageName,
+      description: props.description ?? '',
+      clientToken: context.token('UpdatePackage'),
+    }));
+  }
+  await updateTags(context.iot, packageArnOf(event, props.packageName), old.tags, props.tags);
+  return result(context, props.packageName);
+}
+
+async function remove(context: HandlerContext): Promise<void> {
+  const props = parseProps(context.event.ResourceProperties);
+  const packageName = props.packageName;
+  let versions: string[];
+  try {
+    versions = await listVersionNames(context.iot, packageName);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  if (versions.length > 0) {
+    if (!props.autoDeleteVersions) {
+      throw new ResourceError(
+        `Package ${packageName} still has versions that this stack does not manage: ${versions.join(', ')}. ` +
+        'Delete them first, or set autoDeleteVersions: true on the SoftwarePackage to delete them with it.',
+      );
+    }
+    await deleteAllVersions(context, packageName, versions);
+  }
+  await context.iot.send(new DeletePackageCommand({ packageName, clientToken: context.token('DeletePackage') }));
+}
+
+/** Deletes every version, the default last and only after its designation is removed. */
+async function deleteAllVersions(context: HandlerContext, packageName: string, versions: string[]) {
+  const pkg = await context.iot.send(new GetPackageCommand({ packageName }));
+  if (pkg.defaultVersionName) {
+    await context.iot.send(new UpdatePackageCommand({
+      packageName,
+      unsetDefaultVersion: true,
+      clientToken: context.token('UnsetDefaultVersion'),
+    }));
+  }
+  for (const versionName of versions) {
+    await context.iot.send(new DeletePackageVersionCommand({
+      packageName,
+      versionName,
+      clientToken: context.token(`DeletePackageVersion/${versionName}`),
+    }));
+  }
+}
+
+export async function listVersionNames(iot: IoTClient, packageName: string): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await iot.send(new ListPackageVersionsCommand({ packageName, nextToken }));
+    for (const summary of page.packageVersionSummaries ?? []) {
+      if (summary.versionName) names.push(summary.versionName);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return names.sort();
+}
+
+export const softwarePackageHandler: ResourceHandler = {
+  describe: (properties) => `package ${String(properties?.PackageName ?? '')}`,
+  create,
+  update,
+  delete: remove,
+};

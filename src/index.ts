@@ -1,0 +1,2 @@
+export * from './software-package';
+export * from './package-version';

@@ -1,0 +1,247 @@
+import { CustomResource, Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { DefaultVersionProperties, PackageVersionProperties, RESOURCE_TYPES } from './private/contract';
+import { claimDefaultVersion, policyPackageName } from './private/package-registry';
+import { PackageCatalogProvider } from './private/provider';
+import { tagErrors, validateAttributes, validateDescription, validateRecipe, validateVersionName } from './private/validation';
+import { ISoftwarePackage } from './software-package';
+
+/**
+ * The lifecycle status of a package version.
+ *
+ * A version starts as a draft. Publishing makes it deployable by jobs; deprecating keeps it
+ * deployable but marks it as on its way out. Nothing returns to `DRAFT`.
+ */
+export enum PackageVersionStatus {
+  /** Editable (attributes and artifact), not deployable by jobs. */
+  DRAFT = 'DRAFT',
+  /** Deployable by jobs; attributes and artifact are frozen. */
+  PUBLISHED = 'PUBLISHED',
+  /** Still deployable, marked as superseded. Can be published again. */
+  DEPRECATED = 'DEPRECATED',
+}
+
+/**
+ * A version of a software package.
+ */
+export interface IPackageVersion extends IResource {
+  /**
+   * The ARN of the version:
+   * `arn:<partition>:iot:<region>:<account>:package/<packageName>/version/<versionName>`.
+   * @attribute
+   */
+  readonly packageVersionArn: string;
+
+  /**
+   * The name of the version.
+   * @attribute
+   */
+  readonly versionName: string;
+
+  /**
+   * The name of the package the version belongs to.
+   * @attribute
+   */
+  readonly packageName: string;
+}
+
+/**
+ * Options to add a version to a package with `SoftwarePackage.addVersion`.
+ */
+export interface PackageVersionOptions {
+  /**
+   * The name of the version: 1-64 characters of `[a-zA-Z0-9-_.]`. Semantic versioning
+   * (`1.2.0`) is recommended.
+   *
+   * It is the version's identity: changing it replaces the version.
+   */
+  readonly versionName: string;
+
+  /**
+   * A description of the version: at most 1024 characters, no control characters.
+   * Editable in any status.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Metadata of the version, readable by job documents through placeholders.
+   *
+   * Keys match `[a-zA-Z0-9:_-]+`, values are non-empty without control characters, and all
+   * keys and values together are at most 3 KB. Editable only while the version is `DRAFT`:
+   * once published, a change needs a new `versionName`.
+   *
+   * @default - no attributes
+   */
+  readonly attributes?: { [key: string]: string };
+
+  /**
+   * The status the version should have after deployment.
+   *
+   * A version is created as `DRAFT` and moved by the service's publish and deprecate
+   * actions. Moving a published or deprecated version back to `DRAFT` is not possible.
+   *
+   * @default PackageVersionStatus.PUBLISHED
+   */
+  readonly status?: PackageVersionStatus;
+
+  /**
+   * Whether this version is the package's default version.
+   *
+   * At most one version per package can be the default, and it must not be `DRAFT`.
+   *
+   * @default false
+   */
+  readonly isDefaultVersion?: boolean;
+
+  /**
+   * An inline recipe (at most 3072 characters) that describes how to install the version.
+   * Editable in any status.
+   *
+   * @default - no recipe
+   */
+  readonly recipe?: string;
+
+  /**
+   * What happens to the version when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties of a `PackageVersion`.
+ */
+export interface PackageVersionProps extends PackageVersionOptions {
+  /**
+   * The package the version belongs to.
+   */
+  readonly package: ISoftwarePackage;
+}
+
+abstract class PackageVersionBase extends Resource implements IPackageVersion {
+  public abstract readonly packageVersionArn: string;
+  public abstract readonly versionName: string;
+  public abstract readonly packageName: string;
+}
+
+/**
+ * A version of a software package, published (by default) so that jobs can deploy it.
+ *
+ * @resource Custom::IotPackageVersion
+ */
+export class PackageVersion extends PackageVersionBase implements ITaggable {
+  /**
+   * Imports an existing version by ARN
+   * (`arn:<partition>:iot:<region>:<account>:package/<packageName>/version/<versionName>`).
+   */
+  public static fromPackageVersionArn(scope: Construct, id: string, packageVersionArn: string): IPackageVersion {
+    let packageName: string;
+    let versionName: string;
+    if (Token.isUnresolved(packageVersionArn)) {
+      const parts = Fn.split('/', packageVersionArn, 4);
+      packageName = Fn.select(1, parts);
+      versionName = Fn.select(3, parts);
+    } else {
+      const match = /^arn:[^:]+:iot:[^:]*:[^:]*:package\/([^/]+)\/version\/([^/]+)$/.exec(packageVersionArn);
+      if (!match) {
+        throw new Error(
+          `${JSON.stringify(packageVersionArn)} is not a package version ARN: expected ` +
+          'arn:<partition>:iot:<region>:<account>:package/<packageName>/version/<versionName>.',
+        );
+      }
+      [, packageName, versionName] = match;
+      validateVersionName(versionName);
+    }
+    class Import extends PackageVersionBase {
+      public readonly packageVersionArn = packageVersionArn;
+      public readonly packageName = packageName;
+      public readonly versionName = versionName;
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly packageVersionArn: string;
+  public readonly versionName: string;
+  public readonly packageName: string;
+
+  /**
+   * The status this version is deployed with.
+   */
+  public readonly status: PackageVersionStatus;
+
+  /**
+   * Tags of the version, applied through the IoT API. `Tags.of(pkg)` reaches the versions
+   * added with `pkg.addVersion`.
+   */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: PackageVersionProps) {
+    super(scope, id);
+    validateVersionName(props.versionName);
+    validateDescription(props.description);
+    validateAttributes(props.attributes);
+    validateRecipe(props.recipe);
+
+    this.status = props.status ?? PackageVersionStatus.PUBLISHED;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.packageVersion);
+    this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
+
+    const provider = PackageCatalogProvider.of(this);
+    provider.grantVersions(this, policyPackageName(props.package));
+
+    const properties: PackageVersionProperties = {
+      PackageName: props.package.packageName,
+      VersionName: props.versionName,
+      Status: this.status,
+      Description: props.description,
+      Attributes: props.attributes,
+      Recipe: props.recipe,
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPES.packageVersion,
+      properties,
+      removalPolicy,
+    });
+    provider.bind(resource);
+
+    this.packageName = resource.getAttString('PackageName');
+    this.versionName = resource.getAttString('VersionName');
+    this.packageVersionArn = resource.getAttString('PackageVersionArn');
+
+    if (props.isDefaultVersion) {
+      if (this.status === PackageVersionStatus.DRAFT) {
+        throw new Error(
+          `Version ${JSON.stringify(props.versionName)} cannot be the default version while DRAFT: ` +
+          'only a PUBLISHED or DEPRECATED version can be the default.',
+        );
+      }
+      claimDefaultVersion(props.package, this);
+      this.addDefaultVersionPointer(provider, props.package, removalPolicy);
+    }
+  }
+
+  /**
+   * The package's default-version pointer. It lives beside the package when both are in one
+   * stack, so that moving the default to another version is one in-place update.
+   */
+  private addDefaultVersionPointer(provider: PackageCatalogProvider, pkg: ISoftwarePackage, removalPolicy: RemovalPolicy) {
+    const scope = Stack.of(pkg) === Stack.of(this) ? pkg : this;
+    const properties: DefaultVersionProperties = {
+      PackageName: pkg.packageName,
+      VersionName: this.versionName,
+    };
+    const pointer = new CustomResource(scope, 'DefaultVersion', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPES.defaultVersion,
+      properties,
+      removalPolicy,
+    });
+    provider.bind(pointer);
+  }
+}

@@ -1,0 +1,48 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Facts about packages that the constructs share but do not publish.
+ */
+interface PackageFacts {
+  /** The literal package name that IAM statements are scoped with. */
+  policyName?: string;
+  /** The construct path of the version that is the package's default. */
+  defaultVersionPath?: string;
+}
+
+const FACTS = new WeakMap<IConstruct, PackageFacts>();
+
+function factsOf(pkg: IConstruct): PackageFacts {
+  let facts = FACTS.get(pkg);
+  if (!facts) {
+    facts = {};
+    FACTS.set(pkg, facts);
+  }
+  return facts;
+}
+
+/**
+ * Records the literal name of a package. A package of this stack exposes its name as an
+ * attribute of its resource; scoping the handler's policy with that attribute would make the
+ * policy depend on the resource that needs it.
+ */
+export function registerPolicyName(pkg: IConstruct, name: string): void {
+  factsOf(pkg).policyName = name;
+}
+
+/** The name to scope IAM statements with: the recorded literal, else the package's name. */
+export function policyPackageName(pkg: IConstruct & { readonly packageName: string }): string {
+  return FACTS.get(pkg)?.policyName ?? pkg.packageName;
+}
+
+/** Records `version` as the package's default version; at most one per package. */
+export function claimDefaultVersion(pkg: IConstruct, version: IConstruct): void {
+  const facts = factsOf(pkg);
+  if (facts.defaultVersionPath !== undefined && facts.defaultVersionPath !== version.node.path) {
+    throw new Error(
+      `Package ${pkg.node.path} can have only one default version: ${facts.defaultVersionPath} ` +
+      `and ${version.node.path} both set isDefaultVersion.`,
+    );
+  }
+  facts.defaultVersionPath = version.node.path;
+}

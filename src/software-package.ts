@@ -1,0 +1,165 @@
+import { ArnFormat, CustomResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { PackageVersion, PackageVersionOptions } from './package-version';
+import { RESOURCE_TYPES, SoftwarePackageProperties } from './private/contract';
+import { registerPolicyName } from './private/package-registry';
+import { packageArn, PackageCatalogProvider } from './private/provider';
+import { tagErrors, validateDescription, validatePackageName } from './private/validation';
+
+/**
+ * A software package of the AWS IoT Software Package Catalog.
+ */
+export interface ISoftwarePackage extends IResource {
+  /**
+   * The name of the package.
+   * @attribute
+   */
+  readonly packageName: string;
+
+  /**
+   * The ARN of the package: `arn:<partition>:iot:<region>:<account>:package/<packageName>`.
+   * @attribute
+   */
+  readonly packageArn: string;
+
+  /**
+   * Adds a version to this package.
+   */
+  addVersion(id: string, options: PackageVersionOptions): PackageVersion;
+}
+
+/**
+ * Properties of a `SoftwarePackage`.
+ */
+export interface SoftwarePackageProps {
+  /**
+   * The name of the package: 1-128 characters of `[a-zA-Z0-9-_.]`.
+   *
+   * Changing it replaces the package and every version this stack declares in it.
+   *
+   * @default - a unique valid name derived from the construct path
+   */
+  readonly packageName?: string;
+
+  /**
+   * A description of the package: at most 1024 characters, no control characters.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * What happens to the package when it leaves the stack.
+   *
+   * `RemovalPolicy.RETAIN` leaves the package in place; its versions follow their own
+   * removal policy.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether deleting the package also deletes versions that this stack did not create.
+   *
+   * When false, deleting a package that still holds such versions fails and names them,
+   * so nothing published outside the stack is lost by accident.
+   *
+   * @default false
+   */
+  readonly autoDeleteVersions?: boolean;
+}
+
+abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage {
+  public abstract readonly packageName: string;
+  public abstract readonly packageArn: string;
+
+  public addVersion(id: string, options: PackageVersionOptions): PackageVersion {
+    return new PackageVersion(this, id, { ...options, package: this });
+  }
+}
+
+/**
+ * A software package in the AWS IoT Software Package Catalog.
+ *
+ * @resource Custom::IotSoftwarePackage
+ */
+export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
+  /**
+   * Imports an existing package by name.
+   */
+  public static fromPackageName(scope: Construct, id: string, packageName: string): ISoftwarePackage {
+    validatePackageName(packageName);
+    class Import extends SoftwarePackageBase {
+      public readonly packageName = packageName;
+      public readonly packageArn = packageArn(this, packageName);
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Imports an existing package by ARN (`arn:<partition>:iot:<region>:<account>:package/<name>`).
+   */
+  public static fromPackageArn(scope: Construct, id: string, arn: string): ISoftwarePackage {
+    const components = Stack.of(scope).splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (!isTokenOrEqual(components.service, 'iot') || !isTokenOrEqual(components.resource, 'package') || !components.resourceName) {
+      throw new Error(`${JSON.stringify(arn)} is not a package ARN: expected arn:<partition>:iot:<region>:<account>:package/<packageName>.`);
+    }
+    const packageName = components.resourceName;
+    validatePackageName(packageName);
+    class Import extends SoftwarePackageBase {
+      public readonly packageName = packageName;
+      public readonly packageArn = arn;
+    }
+    return new Import(scope, id, { account: components.account, region: components.region });
+  }
+
+  public readonly packageName: string;
+  public readonly packageArn: string;
+
+  /**
+   * Tags of the package, applied through the IoT API. Use `Tags.of(pkg).add(key, value)`.
+   */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: SoftwarePackageProps = {}) {
+    super(scope, id);
+    validatePackageName(props.packageName);
+    validateDescription(props.description);
+
+    const packageName = props.packageName ?? Names.uniqueResourceName(this, {
+      maxLength: 128,
+      separator: '-',
+      allowedSpecialCharacters: '-_.',
+    });
+    registerPolicyName(this, packageName);
+    this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.softwarePackage);
+    this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
+
+    const provider = PackageCatalogProvider.of(this);
+    provider.grantPackage(this, packageName);
+    if (props.autoDeleteVersions) {
+      provider.grantVersions(this, packageName);
+    }
+
+    const properties: SoftwarePackageProperties = {
+      PackageName: packageName,
+      Description: props.description,
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
+      AutoDeleteVersions: props.autoDeleteVersions ? 'true' : undefined,
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPES.softwarePackage,
+      properties,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    provider.bind(resource);
+
+    this.packageName = resource.getAttString('PackageName');
+    this.packageArn = resource.getAttString('PackageArn');
+  }
+}
+
+function isTokenOrEqual(value: string, expected: string): boolean {
+  return value === expected || Token.isUnresolved(value);
+}
