@@ -141,7 +141,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     let packageName: string;
     let versionName: string;
     if (Token.isUnresolved(packageVersionArn)) {
-      const parts = Fn.split('/', packageVersionArn, 4);
+      const parts = Fn.split('/', packageVersionArn);
       packageName = Fn.select(1, parts);
       versionName = Fn.select(3, parts);
     } else {
