@@ -23,7 +23,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-iot@3.1169.0',
-    '@smithy/core@^3.41.1',
+    '@smithy/types@^4.20.0',
     '@types/aws-lambda',
     '@types/node@^20',
     'esbuild@0.28.2',

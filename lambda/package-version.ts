@@ -190,7 +190,8 @@ async function deleteVersion(context: HandlerContext, packageName: string, versi
     if (isNotFound(error)) return;
     if (errorName(error) !== 'ValidationException' && errorName(error) !== 'ConflictException') throw error;
     const pkg = await getPackageOrUndefined(context, packageName);
-    if (pkg?.defaultVersionName !== versionName) throw error;
+    if (!pkg) return;
+    if (pkg.defaultVersionName !== versionName) throw error;
     await context.iot.send(new UpdatePackageCommand({
       packageName,
       unsetDefaultVersion: true,

@@ -75,7 +75,8 @@ async function remove(context: HandlerContext): Promise<void> {
   try {
     versions = await listVersionNames(context.iot, packageName);
   } catch (error) {
-    if (isNotFound(error)) return;
+    // ListPackageVersions reports a missing package as a validation error: confirm it is gone.
+    if (isNotFound(error) || !(await packageExists(context.iot, packageName))) return;
     throw error;
   }
   if (versions.length > 0) {
@@ -106,6 +107,16 @@ async function deleteAllVersions(context: HandlerContext, packageName: string, v
       versionName,
       clientToken: context.token(`DeletePackageVersion/${versionName}`),
     }));
+  }
+}
+
+async function packageExists(iot: IoTClient, packageName: string): Promise<boolean> {
+  try {
+    await iot.send(new GetPackageCommand({ packageName }));
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
   }
 }
 

@@ -1,29 +1,60 @@
 import { IoTClient } from '@aws-sdk/client-iot';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 
-/** Attempts per call, counting the first. Throttling and 5xx are retried; other errors fail fast. */
+/** Attempts per call, counting the first. */
 const DEFAULT_MAX_ATTEMPTS = 10;
 /** Base of the exponential backoff, in milliseconds. */
 const DEFAULT_BASE_DELAY_MS = 250;
 /** Longest single wait between two attempts. */
 const MAX_DELAY_MS = 20_000;
 
+/**
+ * Retries throttling (IoT answers ThrottlingException with HTTP 400: the SDK classifies it by
+ * name), transient and 5xx errors with exponential backoff and full jitter; every other error
+ * fails at once.
+ *
+ * Unlike the SDK's standard strategy it keeps no client-wide retry quota: a handler that waits
+ * out a long throttling storm must keep retrying each call rather than give up on all of them.
+ */
+export class BackoffRetryStrategy implements RetryStrategyV2 {
+  public readonly mode = 'standard';
+
+  constructor(private readonly maxAttempts: number, private readonly baseDelayMs: number) {}
+
+  public async acquireInitialRetryToken(_retryTokenScope: string): Promise<RetryToken> {
+    return token(0, 0);
+  }
+
+  public async refreshRetryTokenForRetry(previous: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const retries = previous.getRetryCount() + 1;
+    if (errorInfo.errorType === 'CLIENT_ERROR' || retries >= this.maxAttempts) {
+      throw new Error('No retry: the error is not retryable or the attempts are used up');
+    }
+    const ceiling = Math.min(MAX_DELAY_MS, this.baseDelayMs * 2 ** retries);
+    const hint = errorInfo.retryAfterHint ? errorInfo.retryAfterHint.getTime() - Date.now() : 0;
+    return token(retries, Math.max(hint, Math.round(Math.random() * ceiling)));
+  }
+
+  public recordSuccess(_token: RetryToken): void {}
+}
+
+function token(retryCount: number, delay: number): RetryToken {
+  return { getRetryCount: () => retryCount, getRetryDelay: () => delay };
+}
+
 let client: IoTClient | undefined;
 
 /**
- * The IoT client, shared by every invocation of a warm Lambda.
- *
- * Region, credentials and the endpoint (`AWS_ENDPOINT_URL_IOT`) come from the SDK's standard
- * configuration chain. The SDK classifies errors by name (ThrottlingException arrives as HTTP
- * 400) and by 5xx status; this strategy retries them with exponential backoff and full jitter.
+ * The IoT client, shared by the invocations of a warm Lambda. Region, credentials and the
+ * endpoint (`AWS_ENDPOINT_URL_IOT`) come from the SDK's standard configuration chain.
  */
 export function iotClient(): IoTClient {
   if (!client) {
-    const maxAttempts = positiveInteger(process.env.IOT_RETRY_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS);
-    const baseDelayMs = positiveInteger(process.env.IOT_RETRY_BASE_DELAY_MS, DEFAULT_BASE_DELAY_MS);
     client = new IoTClient({
-      retryStrategy: new ConfiguredRetryStrategy(maxAttempts, (attempt: number) =>
-        Math.round(Math.random() * Math.min(MAX_DELAY_MS, baseDelayMs * 2 ** attempt))),
+      retryStrategy: new BackoffRetryStrategy(
+        positiveInteger(process.env.IOT_RETRY_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
+        positiveInteger(process.env.IOT_RETRY_BASE_DELAY_MS, DEFAULT_BASE_DELAY_MS),
+      ),
     });
   }
   return client;
