@@ -220,6 +220,27 @@ describe('update', () => {
   });
 });
 
+test('a failed publish reverts the fields it had changed, so the rollback finds the previous state', async () => {
+  // GIVEN a DRAFT version whose PUBLISH (only) will fail
+  await createPackage();
+  await createVersion('1.0.0', { Status: 'DRAFT', Description: 'old', Attributes: { a: '1' } });
+  emu.faults.failOperation('UpdatePackageVersion', {
+    resource: 'fw/1.0.0',
+    when: (input) => input.action === 'PUBLISH',
+    error: { name: 'ConflictException', status: 409, message: 'publish refused' },
+  });
+  emu.clearCalls();
+
+  // WHEN
+  await expect(run(cfnEvent('Update', TYPES.packageVersion, verProps('1.0.0', { Description: 'new', Attributes: { a: '2' } }),
+    { physicalId: 'fw/1.0.0', old: verProps('1.0.0', { Status: 'DRAFT', Description: 'old', Attributes: { a: '1' } }) })))
+    .rejects.toThrow('publish refused');
+
+  // THEN the fields are back as they were
+  expect(mutatingCalls(emu)).toEqual(['UpdatePackageVersion 200', 'UpdatePackageVersion:PUBLISH 409', 'UpdatePackageVersion 200']);
+  expect(version('1.0.0')).toMatchObject({ status: 'DRAFT', description: 'old', attributes: { a: '1' } });
+});
+
 describe('default version', () => {
   test('moving the default from v1 to v2 is one UpdatePackage call: never two defaults, no delete', async () => {
     await createPackage();
