@@ -23,6 +23,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-iot@3.1169.0',
+    '@aws-sdk/client-s3@3.1169.0',
     '@smithy/types@^4.20.0',
     '@types/aws-lambda',
     '@types/node@^20',

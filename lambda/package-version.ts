@@ -1,5 +1,7 @@
 import {
+  AssociateSbomWithPackageVersionCommand,
   CreatePackageVersionCommand,
+  DisassociateSbomFromPackageVersionCommand,
   DeletePackageVersionCommand,
   GetPackageCommand,
   GetPackageVersionCommand,
@@ -7,11 +9,12 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { PackageVersionAttributes, PackageVersionStatusValue } from '../src/private/contract';
+import { PackageVersionAttributes, PackageVersionStatusValue, S3ObjectProperty } from '../src/private/contract';
 import { errorName, ForbiddenChangeError, isNotFound, ResourceError } from './shared/errors';
 import { packageArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
-import { nonEmpty, optionalString, requiredString, sameMap, stringMap } from './shared/properties';
+import { nonEmpty, optionalS3Object, optionalString, requiredString, sameMap, sameS3Object, stringMap } from './shared/properties';
+import { resolveObjectVersion, S3Location } from './shared/s3-client';
 import { updateTags } from './shared/tags';
 
 const STATUSES: readonly PackageVersionStatusValue[] = ['DRAFT', 'PUBLISHED', 'DEPRECATED'];
@@ -23,6 +26,8 @@ interface VersionProps {
   readonly description?: string;
   readonly attributes: Record<string, string>;
   readonly recipe?: string;
+  readonly artifact?: S3ObjectProperty;
+  readonly sbom?: S3ObjectProperty;
   readonly tags: Record<string, string>;
 }
 
@@ -38,6 +43,8 @@ function parseProps(properties: Record<string, unknown> | undefined): VersionPro
     description: optionalString(properties, 'Description'),
     attributes: stringMap(properties, 'Attributes'),
     recipe: optionalString(properties, 'Recipe'),
+    artifact: optionalS3Object(properties, 'Artifact'),
+    sbom: optionalS3Object(properties, 'Sbom'),
     tags: stringMap(properties, 'Tags'),
   };
 }
@@ -59,14 +66,34 @@ function physicalId(props: VersionProps): string {
   return `${props.packageName}/${props.versionName}`;
 }
 
-function result(context: HandlerContext, props: VersionProps, arn?: string): ResourceResult {
+function versionArn(context: HandlerContext, props: VersionProps): string {
+  return `${packageArnOf(context.event, props.packageName)}/version/${props.versionName}`;
+}
+
+function result(context: HandlerContext, props: VersionProps, sbomValidationStatus?: string): ResourceResult {
   const data: PackageVersionAttributes = {
     PackageName: props.packageName,
     VersionName: props.versionName,
-    PackageVersionArn: arn ?? `${packageArnOf(context.event, props.packageName)}/version/${props.versionName}`,
+    PackageVersionArn: versionArn(context, props),
     Status: props.status,
+    SbomValidationStatus: sbomValidationStatus,
   };
-  return { physicalResourceId: physicalId(props), data: { ...data } };
+  return { physicalResourceId: physicalId(props), data: JSON.parse(JSON.stringify(data)) };
+}
+
+function s3Location(location: S3Location) {
+  return { s3Location: location };
+}
+
+async function associateSbom(context: HandlerContext, props: VersionProps, sbom: S3ObjectProperty): Promise<string | undefined> {
+  const location = await resolveObjectVersion(`SBOM of ${physicalId(props)}`, sbom);
+  const associated = await context.iot.send(new AssociateSbomWithPackageVersionCommand({
+    packageName: props.packageName,
+    versionName: props.versionName,
+    sbom: s3Location(location),
+    clientToken: context.token('AssociateSbom'),
+  }));
+  return associated.sbomValidationStatus;
 }
 
 async function applyActions(context: HandlerContext, props: VersionProps, actions: PackageVersionAction[]) {
@@ -82,23 +109,27 @@ async function applyActions(context: HandlerContext, props: VersionProps, action
 
 async function create(context: HandlerContext): Promise<ResourceResult> {
   const props = parseProps(context.event.ResourceProperties);
-  const created = await context.iot.send(new CreatePackageVersionCommand({
+  const artifact = props.artifact && await resolveObjectVersion(`artifact of ${physicalId(props)}`, props.artifact);
+  await context.iot.send(new CreatePackageVersionCommand({
     packageName: props.packageName,
     versionName: props.versionName,
     description: props.description,
     attributes: nonEmpty(props.attributes),
+    artifact: artifact && s3Location(artifact),
     recipe: props.recipe,
     tags: nonEmpty(props.tags),
     clientToken: context.token('CreatePackageVersion'),
   }));
+  let sbomValidationStatus: string | undefined;
   try {
+    if (props.sbom) sbomValidationStatus = await associateSbom(context, props, props.sbom);
     await applyActions(context, props, transitions('DRAFT', props.status));
   } catch (error) {
     // Undo this request's own work so that the failed Create leaves nothing behind.
     await deleteVersion(context, props.packageName, props.versionName, 'Undo');
     throw error;
   }
-  return result(context, props, created.packageVersionArn);
+  return result(context, props, sbomValidationStatus);
 }
 
 async function update(context: HandlerContext): Promise<ResourceResult> {
@@ -111,14 +142,17 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
   }
 
   const attributesChanged = !sameMap(props.attributes, old.attributes);
+  const artifactChanged = !sameS3Object(props.artifact, old.artifact);
+  const frozen = [attributesChanged && 'attributes', artifactChanged && 'artifact'].filter((x): x is string => !!x);
   // The actual status decides, not the previous template: after a partly failed deploy the two differ.
-  const current = attributesChanged || props.status !== old.status
+  const current = frozen.length > 0 || props.status !== old.status
     ? await currentStatus(context, props)
     : old.status;
-  if (attributesChanged && current !== 'DRAFT') {
+  if (frozen.length > 0 && current !== 'DRAFT') {
+    const what = frozen.join(' and ');
     throw new ForbiddenChangeError(
-      `Version ${physicalId(props)} is ${current}: its attributes can change only while it is DRAFT. ` +
-      'To ship different attributes, use a new versionName.',
+      `Version ${physicalId(props)} is ${current}: its ${what} can change only while it is DRAFT. ` +
+      'To ship the change, use a new versionName.',
     );
   }
   if (props.status === 'DRAFT' && current !== 'DRAFT') {
@@ -133,40 +167,64 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
   if (props.description !== old.description) changed.push('description');
   if (props.recipe !== old.recipe) changed.push('recipe');
   if (attributesChanged) changed.push('attributes');
+  if (artifactChanged) changed.push('artifact');
   if (changed.length > 0) {
     await updateFields(context, props, changed, 'UpdateFields');
   }
+  let sbomValidationStatus: string | undefined;
   try {
+    if (!sameS3Object(props.sbom, old.sbom)) {
+      if (old.sbom) await disassociateSbom(context, props);
+      if (props.sbom) sbomValidationStatus = await associateSbom(context, props, props.sbom);
+    } else if (props.sbom) {
+      sbomValidationStatus = (await getVersion(context, props)).sbomValidationStatus;
+    }
     await applyActions(context, props, actions);
   } catch (error) {
-    // Leave the version as it was, so that CloudFormation's rollback finds the previous state.
+    // Leave the fields as they were, so that CloudFormation's rollback finds the previous state;
+    // the rollback's own update restores the previous SBOM.
     if (changed.length > 0) await updateFields(context, old, changed, 'RevertFields');
     throw error;
   }
-  await updateTags(context.iot, result(context, props).data!.PackageVersionArn, old.tags, props.tags);
-  return result(context, props);
+  await updateTags(context.iot, versionArn(context, props), old.tags, props.tags);
+  return result(context, props, sbomValidationStatus);
 }
 
-type EditableField = 'description' | 'recipe' | 'attributes';
+type EditableField = 'description' | 'recipe' | 'attributes' | 'artifact';
 
 /** One call that sets the given fields to their values in `props` (a removed value is cleared). */
 async function updateFields(context: HandlerContext, props: VersionProps, fields: EditableField[], step: string) {
+  const artifact = fields.includes('artifact') && props.artifact
+    ? await resolveObjectVersion(`artifact of ${physicalId(props)}`, props.artifact)
+    : undefined;
   await context.iot.send(new UpdatePackageVersionCommand({
     packageName: props.packageName,
     versionName: props.versionName,
     description: fields.includes('description') ? props.description ?? '' : undefined,
     recipe: fields.includes('recipe') ? props.recipe ?? '' : undefined,
     attributes: fields.includes('attributes') ? props.attributes : undefined,
+    artifact: artifact && s3Location(artifact),
     clientToken: context.token(step),
   }));
 }
 
-async function currentStatus(context: HandlerContext, props: VersionProps): Promise<PackageVersionStatusValue> {
-  const version = await context.iot.send(new GetPackageVersionCommand({
+async function disassociateSbom(context: HandlerContext, props: VersionProps) {
+  await context.iot.send(new DisassociateSbomFromPackageVersionCommand({
+    packageName: props.packageName,
+    versionName: props.versionName,
+    clientToken: context.token('DisassociateSbom'),
+  }));
+}
+
+function getVersion(context: HandlerContext, props: VersionProps) {
+  return context.iot.send(new GetPackageVersionCommand({
     packageName: props.packageName,
     versionName: props.versionName,
   }));
-  return (version.status ?? 'DRAFT') as PackageVersionStatusValue;
+}
+
+async function currentStatus(context: HandlerContext, props: VersionProps): Promise<PackageVersionStatusValue> {
+  return ((await getVersion(context, props)).status ?? 'DRAFT') as PackageVersionStatusValue;
 }
 
 async function remove(context: HandlerContext): Promise<void> {

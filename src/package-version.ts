@@ -1,6 +1,8 @@
 import { CustomResource, Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DefaultVersionProperties, PackageVersionProperties, RESOURCE_TYPES } from './private/contract';
+import { PackageVersionArtifact, PackageVersionS3Object } from './package-version-artifact';
+import { PackageVersionSbom } from './package-version-sbom';
+import { DefaultVersionProperties, PackageVersionProperties, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
 import { claimDefaultVersion, policyPackageName } from './private/package-registry';
 import { PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateAttributes, validateDescription, validateRecipe, validateVersionName } from './private/validation';
@@ -104,6 +106,25 @@ export interface PackageVersionOptions {
   readonly recipe?: string;
 
   /**
+   * The payload of the version (firmware image, archive) in S3, e.g.
+   * `PackageVersionArtifact.fromAsset('build/firmware.bin')`.
+   *
+   * Editable only while the version is `DRAFT`: once published, a new artifact needs a new
+   * `versionName`.
+   *
+   * @default - no artifact
+   */
+  readonly artifact?: PackageVersionArtifact;
+
+  /**
+   * The software bill of materials of the version (a zip archive in S3). Editable in any
+   * status; its validation status is the `sbomValidationStatus` attribute.
+   *
+   * @default - no SBOM
+   */
+  readonly sbom?: PackageVersionSbom;
+
+  /**
    * What happens to the version when it leaves the stack.
    *
    * @default RemovalPolicy.DESTROY
@@ -173,6 +194,13 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
   public readonly status: PackageVersionStatus;
 
   /**
+   * The validation status of the SBOM (`IN_PROGRESS`, `SUCCEEDED` or `FAILED`) as of the last
+   * deployment that changed it, or undefined when the version has no SBOM.
+   * @attribute
+   */
+  public readonly sbomValidationStatus?: string;
+
+  /**
    * Tags of the version, applied through the IoT API. `Tags.of(pkg)` reaches the versions
    * added with `pkg.addVersion`.
    */
@@ -192,6 +220,11 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
 
     const provider = PackageCatalogProvider.of(this);
     provider.grantVersions(this, policyPackageName(props.package));
+    const artifact = props.artifact?.bind(this);
+    const sbom = props.sbom?.bind(this);
+    for (const object of [artifact, sbom]) {
+      if (object) provider.grantObjectRead(object.bucket, object.objectKey, object.objectVersion);
+    }
 
     const properties: PackageVersionProperties = {
       PackageName: props.package.packageName,
@@ -200,6 +233,8 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       Description: props.description,
       Attributes: props.attributes,
       Recipe: props.recipe,
+      Artifact: artifact && s3ObjectProperty(artifact),
+      Sbom: sbom && s3ObjectProperty(sbom),
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
     const resource = new CustomResource(this, 'Resource', {
@@ -213,6 +248,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     this.packageName = resource.getAttString('PackageName');
     this.versionName = resource.getAttString('VersionName');
     this.packageVersionArn = resource.getAttString('PackageVersionArn');
+    this.sbomValidationStatus = sbom ? resource.getAttString('SbomValidationStatus') : undefined;
 
     if (props.isDefaultVersion) {
       if (this.status === PackageVersionStatus.DRAFT) {
@@ -244,4 +280,8 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     });
     provider.bind(pointer);
   }
+}
+
+function s3ObjectProperty(object: PackageVersionS3Object): S3ObjectProperty {
+  return { Bucket: object.bucket.bucketName, Key: object.objectKey, Version: object.objectVersion };
 }

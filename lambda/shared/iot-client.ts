@@ -50,14 +50,18 @@ let client: IoTClient | undefined;
  */
 export function iotClient(): IoTClient {
   if (!client) {
-    client = new IoTClient({
-      retryStrategy: new BackoffRetryStrategy(
-        positiveInteger(process.env.IOT_RETRY_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
-        positiveInteger(process.env.IOT_RETRY_BASE_DELAY_MS, DEFAULT_BASE_DELAY_MS),
-      ),
-    });
+    const { maxAttempts, baseDelayMs } = retrySettings();
+    client = new IoTClient({ retryStrategy: new BackoffRetryStrategy(maxAttempts, baseDelayMs) });
   }
   return client;
+}
+
+/** Attempts and backoff base; tests shorten the base through the environment. */
+export function retrySettings(): { maxAttempts: number; baseDelayMs: number } {
+  return {
+    maxAttempts: positiveInteger(process.env.IOT_RETRY_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
+    baseDelayMs: positiveInteger(process.env.IOT_RETRY_BASE_DELAY_MS, DEFAULT_BASE_DELAY_MS),
+  };
 }
 
 function positiveInteger(value: string | undefined, fallback: number): number {

@@ -1,4 +1,4 @@
-import { BooleanString } from '../../src/private/contract';
+import { BooleanString, S3ObjectProperty } from '../../src/private/contract';
 import { ResourceError } from './errors';
 
 type RawProperties = Record<string, unknown> | undefined;
@@ -49,4 +49,19 @@ export function tagChanges(before: Record<string, string>, after: Record<string,
 /** The map, or undefined when empty: the service rejects empty tag maps. */
 export function nonEmpty(map: Record<string, string>): Record<string, string> | undefined {
   return Object.keys(map).length > 0 ? map : undefined;
+}
+
+/** An S3 object property (`{ Bucket, Key, Version? }`), or undefined. */
+export function optionalS3Object(properties: RawProperties, name: string): S3ObjectProperty | undefined {
+  const value = properties?.[name] as Record<string, unknown> | undefined;
+  if (value === undefined || value === null) return undefined;
+  return {
+    Bucket: requiredString(value, 'Bucket'),
+    Key: requiredString(value, 'Key'),
+    Version: optionalString(value, 'Version'),
+  };
+}
+
+export function sameS3Object(a: S3ObjectProperty | undefined, b: S3ObjectProperty | undefined): boolean {
+  return a?.Bucket === b?.Bucket && a?.Key === b?.Key && a?.Version === b?.Version;
 }

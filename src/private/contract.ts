@@ -11,6 +11,9 @@ export const RESOURCE_TYPES = {
   softwarePackage: 'Custom::IotSoftwarePackage',
   packageVersion: 'Custom::IotPackageVersion',
   defaultVersion: 'Custom::IotPackageDefaultVersion',
+  packageConfiguration: 'Custom::IotPackageConfiguration',
+  packageFleetIndexing: 'Custom::IotPackageFleetIndexing',
+  jobWithPackages: 'Custom::IotJobWithPackages',
 } as const;
 
 export type BooleanString = 'true' | 'false';
@@ -54,9 +57,107 @@ export interface PackageVersionAttributes {
   readonly VersionName: string;
   readonly PackageVersionArn: string;
   readonly Status: PackageVersionStatusValue;
+  /** Present when the version has an SBOM. */
+  readonly SbomValidationStatus?: string;
 }
 
 export interface DefaultVersionProperties {
   readonly PackageName: string;
   readonly VersionName: string;
+}
+
+/**
+ * A number as the handler receives it: CloudFormation delivers numbers as strings, also inside
+ * nested objects; the construct renders numbers (a token number must stay a number to resolve).
+ */
+export type NumberValue = number | string;
+
+export interface PackageConfigurationProperties {
+  /** The role the jobs service uses to update the `$package` reserved named shadow. */
+  readonly RoleArn: string;
+  readonly VersionUpdateByJobs: BooleanString;
+}
+
+export interface PackageConfigurationAttributes {
+  /** The configuration found before this resource's first change (`true`/`false`). */
+  readonly PreviousEnabled: BooleanString;
+  /** The role of the configuration found before, or an empty string. */
+  readonly PreviousRoleArn: string;
+}
+
+/** The `$package` named shadow in the thing indexing configuration's filter. */
+export interface PackageFleetIndexingProperties {
+  readonly ShadowName: string;
+}
+
+export interface JobPresignedUrlConfigProperty {
+  readonly RoleArn: string;
+  readonly ExpiresInSec?: NumberValue;
+}
+
+export interface JobRolloutConfigProperty {
+  readonly MaximumPerMinute?: NumberValue;
+  readonly ExponentialRate?: {
+    readonly BaseRatePerMinute: NumberValue;
+    readonly IncrementFactor: NumberValue;
+    readonly RateIncreaseCriteria: {
+      readonly NumberOfNotifiedThings?: NumberValue;
+      readonly NumberOfSucceededThings?: NumberValue;
+    };
+  };
+}
+
+export interface JobAbortConfigProperty {
+  readonly CriteriaList: ReadonlyArray<{
+    readonly FailureType: string;
+    readonly Action: string;
+    readonly ThresholdPercentage: NumberValue;
+    readonly MinNumberOfExecutedThings: NumberValue;
+  }>;
+}
+
+export interface JobTimeoutConfigProperty {
+  readonly InProgressTimeoutInMinutes: NumberValue;
+}
+
+export interface JobRetryConfigProperty {
+  readonly CriteriaList: ReadonlyArray<{
+    readonly FailureType: string;
+    readonly NumberOfRetries: NumberValue;
+  }>;
+}
+
+export interface JobSchedulingConfigProperty {
+  readonly StartTime?: string;
+  readonly EndTime?: string;
+  readonly EndBehavior?: string;
+  readonly MaintenanceWindows?: ReadonlyArray<{
+    readonly StartTime: string;
+    readonly DurationInMinutes: NumberValue;
+  }>;
+}
+
+export interface JobWithPackagesProperties {
+  readonly JobId: string;
+  readonly Targets: string[];
+  readonly TargetSelection: 'SNAPSHOT' | 'CONTINUOUS';
+  readonly DestinationPackageVersions: string[];
+  /** Exactly one of Document, DocumentSource and JobTemplateArn. */
+  readonly Document?: string;
+  readonly DocumentSource?: string;
+  readonly JobTemplateArn?: string;
+  readonly Description?: string;
+  readonly PresignedUrlConfig?: JobPresignedUrlConfigProperty;
+  readonly JobExecutionsRolloutConfig?: JobRolloutConfigProperty;
+  readonly AbortConfig?: JobAbortConfigProperty;
+  readonly TimeoutConfig?: JobTimeoutConfigProperty;
+  readonly JobExecutionsRetryConfig?: JobRetryConfigProperty;
+  readonly SchedulingConfig?: JobSchedulingConfigProperty;
+  /** Whether Delete force-cancels executions in progress and force-deletes the job. */
+  readonly ForceDelete: BooleanString;
+}
+
+export interface JobWithPackagesAttributes {
+  readonly JobId: string;
+  readonly JobArn: string;
 }

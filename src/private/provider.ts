@@ -3,6 +3,7 @@ import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-c
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 
 /** The IoT actions each kind of resource needs, on the package ARN and its versions. */
@@ -21,6 +22,8 @@ const VERSION_ACTIONS = [
   'iot:GetPackageVersion',
   'iot:UpdatePackageVersion',
   'iot:DeletePackageVersion',
+  'iot:AssociateSbomWithPackageVersion',
+  'iot:DisassociateSbomFromPackageVersion',
   'iot:TagResource',
   'iot:UntagResource',
   'iot:ListTagsForResource',
@@ -113,6 +116,81 @@ export class PackageCatalogProvider extends Construct {
     }));
   }
 
+  /**
+   * Grants reading and changing the account's package configuration (no resource-level scope
+   * exists for it), and passing `role` to IoT only.
+   */
+  public grantPackageConfiguration(role: iam.IRole): void {
+    this.grantOnce('package-configuration', () => new iam.PolicyStatement({
+      actions: ['iot:GetPackageConfiguration', 'iot:UpdatePackageConfiguration'],
+      resources: ['*'],
+    }));
+    this.grantOnce(`pass-role:${role.node.path}`, () => passRoleToIot(role));
+  }
+
+  /** Grants changing the fleet indexing configuration (no resource-level scope exists for it). */
+  public grantFleetIndexing(): void {
+    this.grantOnce('fleet-indexing', () => new iam.PolicyStatement({
+      actions: ['iot:UpdateIndexingConfiguration'],
+      resources: ['*'],
+    }));
+  }
+
+  /**
+   * Grants what one job needs, in a policy of its own attached to the provider's role. The
+   * statements name resources of the stack (versions, roles, buckets) whose own custom
+   * resources wait for the provider's main policy: a separate policy, on which only the job
+   * waits, keeps the dependency graph free of cycles. The job's resource must depend on it.
+   */
+  public grantJob(scope: Construct, grants: JobGrants): iam.Policy {
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['iot:CreateJob'],
+        resources: [
+          grants.jobArn,
+          ...grants.targets,
+          ...grants.versions.flatMap((v) => [v.packageArn, v.versionArn]),
+          ...(grants.jobTemplateArn ? [grants.jobTemplateArn] : []),
+        ],
+      }),
+      new iam.PolicyStatement({
+        actions: ['iot:DescribeJob', 'iot:UpdateJob', 'iot:CancelJob', 'iot:DeleteJob'],
+        resources: [grants.jobArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['iot:GetPackageVersion'],
+        resources: grants.versions.flatMap((v) => [v.packageArn, v.versionArn]),
+      }),
+      ...grants.passRoles.map(passRoleToIot),
+      ...grants.documents.map((d) => new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [d.bucket.arnForObjects(d.key)],
+      })),
+    ];
+    for (const d of grants.documents) {
+      if (d.bucket.encryptionKey) {
+        statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [d.bucket.encryptionKey.keyArn] }));
+      }
+    }
+    return new iam.Policy(scope, 'HandlerPolicy', {
+      roles: [this.function.role!],
+      statements,
+    });
+  }
+
+  /**
+   * Grants reading one object of an artifact or SBOM: IoT reads it with the caller's
+   * permissions (`s3:GetObjectVersion`), and the handler looks up its latest version
+   * (`s3:GetObject`, for HeadObject) when none is given.
+   */
+  public grantObjectRead(bucket: s3.IBucket, objectKey: string, objectVersion?: string): void {
+    const actions = objectVersion === undefined ? ['s3:GetObject', 's3:GetObjectVersion'] : ['s3:GetObjectVersion'];
+    this.grantOnce(`s3:${bucket.bucketName}/${objectKey}:${actions.join(',')}`, () => new iam.PolicyStatement({
+      actions,
+      resources: [bucket.arnForObjects(objectKey)],
+    }));
+  }
+
   private grantOnce(key: string, statement: () => iam.PolicyStatement): void {
     if (this.granted.has(key)) return;
     this.granted.add(key);
@@ -133,4 +211,23 @@ export function packageArn(scope: IConstruct, packageName: string): string {
 /** `arn:<partition>:iot:<region>:<account>:package/<package>/version/<version>`. */
 export function packageVersionArn(scope: IConstruct, packageName: string, versionName: string): string {
   return `${packageArn(scope, packageName)}/version/${versionName}`;
+}
+
+/** `iam:PassRole` on one role, only towards IoT. */
+function passRoleToIot(role: iam.IRole): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [role.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'iot.amazonaws.com' } },
+  });
+}
+
+/** What one job's handler calls touch. */
+export interface JobGrants {
+  readonly jobArn: string;
+  readonly targets: string[];
+  readonly versions: ReadonlyArray<{ readonly packageArn: string; readonly versionArn: string }>;
+  readonly jobTemplateArn?: string;
+  readonly passRoles: iam.IRole[];
+  readonly documents: ReadonlyArray<{ readonly bucket: s3.IBucket; readonly key: string }>;
 }

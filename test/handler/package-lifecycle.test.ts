@@ -136,7 +136,7 @@ describe('update', () => {
 
     await expect(run(cfnEvent('Update', TYPES.packageVersion, verProps('1.0.0', { Attributes: { board: 'b' }, Description: 'changed' }),
       { physicalId: 'fw/1.0.0', old: verProps('1.0.0', { Attributes: { board: 'a' } }) })))
-      .rejects.toThrow('Version fw/1.0.0 is PUBLISHED: its attributes can change only while it is DRAFT. To ship different attributes, use a new versionName.');
+      .rejects.toThrow('Version fw/1.0.0 is PUBLISHED: its attributes can change only while it is DRAFT. To ship the change, use a new versionName.');
     expect(mutatingCalls(emu)).toEqual([]);
     expect(version('1.0.0')).toMatchObject({ attributes: { board: 'a' } });
     expect(version('1.0.0')?.description).toBeUndefined();
