@@ -106,6 +106,19 @@ const typecheck = project.addTask('typecheck', {
 });
 project.testTask.prependSpawn(typecheck);
 
+// The demo deploys the example app onto the local IoT emulator; the benchmarks print figures.
+// Both run the bundled handler, so both bundle first.
+const demo = project.addTask('demo', {
+  description: 'Synthesize the example app and deploy, update and destroy it on the local IoT emulator',
+});
+demo.spawn(project.tasks.tryFind('bundle')!);
+demo.exec('tsx examples/demo.ts');
+const bench = project.addTask('bench', {
+  description: 'Measure synth, bundle, API calls and throttled deploys side by side with the L1 resources',
+});
+bench.spawn(project.tasks.tryFind('bundle')!);
+bench.exec('tsx bench/run.ts', { receiveArgs: true });
+
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 project.synth();

@@ -60,7 +60,7 @@ describe('artifact', () => {
       { physicalId: 'fw/1.0.0', old: before })))
       .rejects.toThrow('Version fw/1.0.0 is PUBLISHED: its artifact can change only while it is DRAFT. To ship the change, use a new versionName.');
     expect(mutatingCalls(emu)).toEqual([]);
-    expect(version().artifact?.s3Location.version).toEqual('a');
+    expect(version().artifact?.s3Location?.version).toEqual('a');
   });
 
   test('a DRAFT version takes a new artifact', async () => {
@@ -87,7 +87,7 @@ describe('SBOM', () => {
     const result = await run(cfnEvent('Update', TYPES.packageVersion, props({ Sbom: { Bucket: 'releases', Key: 'sbom.zip', Version: 's2' } }),
       { physicalId: 'fw/1.0.0', old: before }));
     expect(mutatingCalls(emu)).toEqual(['DisassociateSbomFromPackageVersion 200', 'AssociateSbomWithPackageVersion 200']);
-    expect(version().sbom?.s3Location.version).toEqual('s2');
+    expect(version().sbom?.s3Location?.version).toEqual('s2');
     expect(result.data?.SbomValidationStatus).toEqual('IN_PROGRESS');
   });
 

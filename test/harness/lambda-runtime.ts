@@ -1,0 +1,284 @@
+/**
+ * Runs Lambda handlers from a cloud assembly's asset directories inside this Node process, the
+ * way the Lambda Node.js runtime would: Node's real `require` (never jest's module registry), a
+ * fresh module per cold start, the function's environment, a Lambda-like context, the
+ * function's timeout, and console output captured per invocation.
+ *
+ * Handlers load in Node's main context, whose `process` and `console` differ from those jest
+ * gives a test file. Invocations of different functions overlap, so the environment and the
+ * console are routed per invocation through AsyncLocalStorage: while a handler (or anything it
+ * awaits) runs, `process.env` is its function's environment and `console.*` writes to the
+ * harness log.
+ */
+import { AsyncLocalStorage } from 'async_hooks';
+import { randomUUID } from 'crypto';
+import * as path from 'path';
+import { format } from 'util';
+import * as vm from 'vm';
+
+export interface FunctionSpec {
+  readonly logicalId: string;
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly region: string;
+  /** The code's identity (its S3 object key): a warm container runs only the code it loaded. */
+  readonly codeKey: string;
+  /** The asset directory the code runs from; undefined when the code is not a local asset. */
+  readonly codeDir?: string;
+  readonly handler: string;
+  readonly runtime: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface LambdaRuntimeOptions {
+  /** Extra environment for every handler, applied last. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Multiplies every function timeout (tests shrink it). */
+  readonly timeScale: number;
+  readonly coldStartEveryInvocation: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** How an invocation ended, as far as the Lambda service can tell. */
+export type Settlement =
+  | { readonly kind: 'returned' }
+  | { readonly kind: 'threw'; readonly error: string }
+  | { readonly kind: 'timeout'; readonly seconds: number };
+
+interface InvocationScope {
+  readonly env: Record<string, string | undefined>;
+  readonly log: (level: string, message: string) => void;
+}
+
+type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;
+
+interface LambdaContext {
+  readonly awsRequestId: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+}
+
+/** A warm execution environment: the loaded handler of one code version of one function. */
+interface Container {
+  readonly handler: Handler;
+}
+
+const mainContext = vm.runInThisContext('globalThis') as typeof globalThis;
+const realProcess = mainContext.process;
+const realModule = realProcess.getBuiltinModule('module');
+const scopes = new AsyncLocalStorage<InvocationScope>();
+const CONSOLE_LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' } as const;
+
+/** Routes the main context's `process.env` and `console` through the invocation scope. */
+class ProcessRouting {
+  private users = 0;
+  private restore?: () => void;
+
+  public acquire(): void {
+    if (this.users++ > 0) {
+      return;
+    }
+    const originalEnv = realProcess.env;
+    const target = () => scopes.getStore()?.env ?? originalEnv;
+    const routedEnv = new Proxy({} as NodeJS.ProcessEnv, {
+      get: (_, key) => Reflect.get(target(), key),
+      set: (_, key, value) => Reflect.set(target(), key, typeof key === 'string' ? String(value) : value),
+      has: (_, key) => Reflect.has(target(), key),
+      deleteProperty: (_, key) => Reflect.deleteProperty(target(), key),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+        return descriptor && { ...descriptor, configurable: true };
+      },
+    });
+    realProcess.env = routedEnv;
+
+    const console = mainContext.console;
+    const originals = Object.keys(CONSOLE_LEVELS).map((name) => {
+      const method = name as keyof typeof CONSOLE_LEVELS;
+      const original = console[method];
+      console[method] = (...args: unknown[]) => {
+        const scope = scopes.getStore();
+        if (scope) {
+          scope.log(CONSOLE_LEVELS[method], format(...args));
+        } else {
+          original.apply(console, args);
+        }
+      };
+      return [method, original] as const;
+    });
+
+    this.restore = () => {
+      if (realProcess.env === routedEnv) {
+        realProcess.env = originalEnv;
+      }
+      for (const [method, original] of originals) {
+        console[method] = original;
+      }
+    };
+  }
+
+  public release(): void {
+    if (--this.users === 0) {
+      this.restore?.();
+      this.restore = undefined;
+    }
+  }
+}
+
+const routing = new ProcessRouting();
+
+export class LambdaRuntime {
+  /** Idle warm containers by function identity (reused only when cold starts are not forced). */
+  private readonly idle = new Map<string, Container[]>();
+  private active = false;
+
+  constructor(private readonly options: LambdaRuntimeOptions) {}
+
+  /**
+   * Invokes the function asynchronously, as CloudFormation does. Resolves when the handler
+   * returns, throws or runs out of time, whichever comes first; a handler still running at its
+   * timeout is abandoned (its container is never reused).
+   */
+  public async invoke(fn: FunctionSpec, event: unknown): Promise<Settlement> {
+    if (!this.active) {
+      routing.acquire();
+      this.active = true;
+    }
+    const requestId = randomUUID();
+    const timeoutMs = fn.timeoutSeconds * 1000 * this.options.timeScale;
+    const deadline = Date.now() + timeoutMs;
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${requestId.replace(/-/g, '')}`;
+    const scope: InvocationScope = {
+      env: this.environment(fn, logStreamName),
+      log: (level, message) => this.options.log(`[${fn.logicalId}] ${requestId}\t${level}\t${message}`),
+    };
+    const context: LambdaContext = {
+      awsRequestId: requestId,
+      functionName: fn.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: fn.functionArn,
+      memoryLimitInMB: String(fn.memoryMb),
+      logGroupName: `/aws/lambda/${fn.functionName}`,
+      logStreamName,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+    const key = containerKey(fn);
+
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<Settlement>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout', seconds: fn.timeoutSeconds }), timeoutMs);
+    });
+    let container: Container | undefined;
+    const ran = scopes.run(scope, async (): Promise<Settlement> => {
+      try {
+        container = this.idle.get(key)?.pop() ?? this.coldStart(fn);
+        await callHandler(container.handler, event, context);
+        return { kind: 'returned' };
+      } catch (error) {
+        // The Node.js runtime logs an uncaught error as "Invoke Error" before reporting it.
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        scope.log('ERROR', `Invoke Error ${JSON.stringify({ errorType: error instanceof Error ? error.name : typeof error, errorMessage: message })}`);
+        return { kind: 'threw', error: message };
+      }
+    });
+    const settlement = await Promise.race([ran, timedOut]);
+    clearTimeout(timer);
+    if (settlement.kind !== 'timeout' && container && !this.options.coldStartEveryInvocation) {
+      this.idle.set(key, [...(this.idle.get(key) ?? []), container]);
+    }
+    return settlement;
+  }
+
+  /** Forgets warm containers of a deleted or changed function. */
+  public discard(fn: FunctionSpec): void {
+    this.idle.delete(containerKey(fn));
+  }
+
+  /** Restores `process.env` and `console` once no runtime uses them. */
+  public dispose(): void {
+    this.idle.clear();
+    if (this.active) {
+      routing.release();
+      this.active = false;
+    }
+  }
+
+  /**
+   * A cold start: every module loaded from the asset directory is dropped from Node's require
+   * cache, then the handler file is required again, inside the invocation scope (so top-level
+   * code sees the function's environment).
+   */
+  private coldStart(fn: FunctionSpec): Container {
+    if (!fn.codeDir) {
+      throw new Error(`Runtime.ImportModuleError: the code of ${fn.logicalId} is not a directory asset of the cloud assembly`);
+    }
+    const dot = fn.handler.lastIndexOf('.');
+    const [file, exportName] = [fn.handler.slice(0, dot), fn.handler.slice(dot + 1)];
+    const requireFromCode = realModule.createRequire(path.join(fn.codeDir, 'index.js'));
+    const prefix = fn.codeDir + path.sep;
+    for (const cached of Object.keys(requireFromCode.cache)) {
+      if (cached.startsWith(prefix)) {
+        delete requireFromCode.cache[cached];
+      }
+    }
+    const exported = requireFromCode(path.join(fn.codeDir, file)) as Record<string, unknown>;
+    const handler = exported[exportName];
+    if (typeof handler !== 'function') {
+      throw new Error(`Runtime.HandlerNotFound: ${file}.${exportName} is undefined or not exported`);
+    }
+    this.options.log(`[${fn.logicalId}] INIT_START cold start of ${fn.functionName} from ${fn.codeDir}`);
+    return { handler: handler as Handler };
+  }
+
+  /** Host environment, then the function's variables, then Lambda's reserved ones, then HarnessOptions.env. */
+  private environment(fn: FunctionSpec, logStreamName: string): Record<string, string | undefined> {
+    return {
+      ...scopes.exit(() => ({ ...realProcess.env })),
+      ...fn.environment,
+      AWS_REGION: fn.region,
+      AWS_DEFAULT_REGION: fn.region,
+      AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+      AWS_ACCESS_KEY_ID: 'ASIAHARNESSEXAMPLE00',
+      AWS_SECRET_ACCESS_KEY: 'harness/secret/access/key/EXAMPLE0000000',
+      AWS_SESSION_TOKEN: 'harness-session-token',
+      LAMBDA_TASK_ROOT: fn.codeDir,
+      ...this.options.env,
+    };
+  }
+}
+
+/** Awaits an async handler, or a callback-style one (three parameters) until it calls back. */
+function callHandler(handler: Handler, event: unknown, context: LambdaContext): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const callback = (error?: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
+    const returned = handler(event, context, callback);
+    if (isThenable(returned)) {
+      returned.then(resolve, reject);
+    } else if (handler.length < 3) {
+      resolve(returned);
+    }
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function containerKey(fn: FunctionSpec): string {
+  return JSON.stringify([fn.functionArn, fn.codeKey, fn.handler, fn.environment]);
+}

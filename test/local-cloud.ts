@@ -1,0 +1,54 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { IotEmulator, IotEmulatorOptions } from './emulator/iot-emulator';
+import { S3Emulator } from './emulator/s3-emulator';
+import { DeployHarness, HarnessOptions } from './harness/deploy-harness';
+
+/**
+ * A local stand-in for an AWS account: the IoT emulator, an S3 emulator for assets, and the
+ * deploy harness playing CloudFormation with the bundled handler. Used by the lifecycle tests,
+ * the demo and the benchmarks.
+ */
+export class LocalCloud {
+  public static async start(options: { iot?: IotEmulatorOptions; harness?: HarnessOptions; retryBaseDelayMs?: number } = {}): Promise<LocalCloud> {
+    const iot = await IotEmulator.start(options.iot);
+    const s3 = await S3Emulator.start();
+    return new LocalCloud(iot, s3, options.harness ?? {}, options.retryBaseDelayMs ?? 5);
+  }
+
+  public readonly harness: DeployHarness;
+  private readonly outdirs: string[] = [];
+
+  private constructor(public readonly iot: IotEmulator, public readonly s3: S3Emulator, harnessOptions: HarnessOptions, retryBaseDelayMs: number) {
+    this.harness = new DeployHarness({
+      ...harnessOptions,
+      env: {
+        AWS_ENDPOINT_URL_IOT: iot.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        IOT_RETRY_BASE_DELAY_MS: String(retryBaseDelayMs),
+        ...harnessOptions.env,
+      },
+      // As `cdk deploy` publishes assets: the versioned bootstrap bucket gives each upload a version.
+      publishAsset: (asset) => {
+        const body = fs.statSync(asset.sourcePath).isDirectory() ? `directory ${asset.sourcePath}` : fs.readFileSync(asset.sourcePath);
+        s3.putObject(asset.bucketName, asset.objectKey, body);
+      },
+    });
+  }
+
+  /** Synthesizes the app into a fresh directory and returns the assembly's path. */
+  public synth(build: (outdir: string) => App): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-iot-pc-'));
+    this.outdirs.push(outdir);
+    return build(outdir).synth().directory;
+  }
+
+  public async stop(): Promise<void> {
+    await this.harness.close();
+    await this.iot.stop();
+    await this.s3.stop();
+    for (const dir of this.outdirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
