@@ -1,6 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { RESOURCE_TYPES } from '../src/private/contract';
 import { defaultVersionHandler } from './default-version';
+import { jobWithPackagesHandler } from './job';
+import { packageConfigurationHandler } from './package-configuration';
+import { packageFleetIndexingHandler } from './package-fleet-indexing';
 import { packageVersionHandler } from './package-version';
 import { describeFailure, ResourceError } from './shared/errors';
 import { clientToken, CustomResourceEvent, failedCreatePhysicalId, isFailedCreatePhysicalId, loggableEvent } from './shared/event';
@@ -13,6 +16,9 @@ const HANDLERS: Record<string, ResourceHandler> = {
   [RESOURCE_TYPES.softwarePackage]: softwarePackageHandler,
   [RESOURCE_TYPES.packageVersion]: packageVersionHandler,
   [RESOURCE_TYPES.defaultVersion]: defaultVersionHandler,
+  [RESOURCE_TYPES.packageConfiguration]: packageConfigurationHandler,
+  [RESOURCE_TYPES.packageFleetIndexing]: packageFleetIndexingHandler,
+  [RESOURCE_TYPES.jobWithPackages]: jobWithPackagesHandler,
 };
 
 /**

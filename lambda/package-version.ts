@@ -141,13 +141,18 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
     return create(context);
   }
 
-  const attributesChanged = !sameMap(props.attributes, old.attributes);
-  const artifactChanged = !sameS3Object(props.artifact, old.artifact);
+  let attributesChanged = !sameMap(props.attributes, old.attributes);
+  let artifactChanged = !sameS3Object(props.artifact, old.artifact);
+  let current = old.status;
+  if (attributesChanged || artifactChanged || props.status !== old.status) {
+    // Converge on what the service holds, not on the previous template: after a partly
+    // failed deploy the two differ, and a rollback replays a change that never happened.
+    const actual = await getVersion(context, props);
+    current = (actual.status ?? 'DRAFT') as PackageVersionStatusValue;
+    attributesChanged = !sameMap(props.attributes, actual.attributes ?? {});
+    artifactChanged = !artifactMatches(props.artifact, actual.artifact?.s3Location);
+  }
   const frozen = [attributesChanged && 'attributes', artifactChanged && 'artifact'].filter((x): x is string => !!x);
-  // The actual status decides, not the previous template: after a partly failed deploy the two differ.
-  const current = frozen.length > 0 || props.status !== old.status
-    ? await currentStatus(context, props)
-    : old.status;
   if (frozen.length > 0 && current !== 'DRAFT') {
     const what = frozen.join(' and ');
     throw new ForbiddenChangeError(
@@ -164,7 +169,8 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
   const actions = transitions(current, props.status);
 
   const changed: EditableField[] = [];
-  if (props.description !== old.description) changed.push('description');
+  // The API cannot clear a description (it must match [^\p{C}]+): a removed one stays as it was.
+  if (props.description !== undefined && props.description !== old.description) changed.push('description');
   if (props.recipe !== old.recipe) changed.push('recipe');
   if (attributesChanged) changed.push('attributes');
   if (artifactChanged) changed.push('artifact');
@@ -200,7 +206,7 @@ async function updateFields(context: HandlerContext, props: VersionProps, fields
   await context.iot.send(new UpdatePackageVersionCommand({
     packageName: props.packageName,
     versionName: props.versionName,
-    description: fields.includes('description') ? props.description ?? '' : undefined,
+    description: fields.includes('description') ? props.description : undefined,
     recipe: fields.includes('recipe') ? props.recipe ?? '' : undefined,
     attributes: fields.includes('attributes') ? props.attributes : undefined,
     artifact: artifact && s3Location(artifact),
@@ -223,8 +229,10 @@ function getVersion(context: HandlerContext, props: VersionProps) {
   }));
 }
 
-async function currentStatus(context: HandlerContext, props: VersionProps): Promise<PackageVersionStatusValue> {
-  return ((await getVersion(context, props)).status ?? 'DRAFT') as PackageVersionStatusValue;
+/** Whether the service's artifact is the desired one; without a desired version, any version of the object is. */
+function artifactMatches(desired: S3ObjectProperty | undefined, actual: { bucket?: string; key?: string; version?: string } | undefined): boolean {
+  if (!desired || !actual) return !desired && !actual;
+  return desired.Bucket === actual.bucket && desired.Key === actual.key && (desired.Version === undefined || desired.Version === actual.version);
 }
 
 async function remove(context: HandlerContext): Promise<void> {

@@ -57,10 +57,11 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
     // A new identity: create the new package; CloudFormation deletes the old one in cleanup.
     return create(context);
   }
-  if (props.description !== old.description) {
+  // The API cannot clear a description (it must match [^\p{C}]+): a removed one stays as it was.
+  if (props.description !== undefined && props.description !== old.description) {
     await context.iot.send(new UpdatePackageCommand({
       packageName: props.packageName,
-      description: props.description ?? '',
+      description: props.description,
       clientToken: context.token('UpdatePackage'),
     }));
   }
