@@ -1,0 +1,89 @@
+/**
+ * The two-minute tour: synthesize the example app, deploy it onto the local IoT emulator with
+ * the deploy harness (CloudFormation's part, played locally with the bundled handler), apply an
+ * update, destroy, and print the catalog and the API calls at each step. No AWS account needed.
+ */
+import { LocalCloud } from '../test/local-cloud';
+import { buildApp, Release } from './firmware-app';
+
+const STACK = 'FirmwareCatalog';
+
+async function main() {
+  const cloud = await LocalCloud.start();
+  try {
+    await step(cloud, '1. cdk deploy (initial release: 1.0.0 published and default, 1.1.0 in draft)', () => deploy(cloud, 'initial'));
+    await step(cloud, '2. cdk deploy (update: publish 1.1.0, make it the default, deprecate 1.0.0)', () => deploy(cloud, 'update'));
+    await step(cloud, '3. cdk destroy', async () => {
+      const result = await cloud.harness.destroy(STACK);
+      if (result.status !== 'DELETE_COMPLETE') throw new Error(`destroy ended ${result.status}: ${result.failure}`);
+      return result.status;
+    });
+  } finally {
+    await cloud.stop();
+  }
+}
+
+async function deploy(cloud: LocalCloud, release: Release): Promise<string> {
+  const assembly = cloud.synth((outdir) => buildApp(release, outdir));
+  const result = await cloud.harness.deploy(assembly, STACK);
+  if (!result.status.endsWith('_COMPLETE') || result.status.includes('ROLLBACK')) {
+    throw new Error(`deploy ended ${result.status}: ${result.failure}`);
+  }
+  return result.status;
+}
+
+async function step(cloud: LocalCloud, title: string, action: () => Promise<string>) {
+  cloud.iot.clearCalls();
+  const started = Date.now();
+  const status = await action();
+  console.log(`\n=== ${title}\n    stack ${STACK}: ${status} in ${Date.now() - started} ms`);
+  printCatalog(cloud);
+  printCalls(cloud);
+}
+
+function printCatalog(cloud: LocalCloud) {
+  const { packages } = cloud.iot.snapshot();
+  if (packages.length === 0) {
+    console.log('\n    Catalog: empty');
+    return;
+  }
+  for (const pkg of packages) {
+    console.log(`\n    Package ${pkg.packageName}${pkg.description ? ` - ${pkg.description}` : ''}`);
+    console.log(`      tags: ${formatMap(pkg.tags)}`);
+    const rows = pkg.versions.map((v) => [
+      v.versionName,
+      v.status,
+      v.versionName === pkg.defaultVersionName ? 'yes' : '',
+      formatMap(v.attributes),
+      v.description ?? '',
+    ]);
+    printTable(['version', 'status', 'default', 'attributes', 'description'], rows);
+  }
+}
+
+function printCalls(cloud: LocalCloud) {
+  const counts = new Map<string, number>();
+  for (const call of cloud.iot.calls) {
+    const name = call.input.action ? `${call.operation} (${call.input.action})` : call.operation;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  console.log(`\n    IoT API calls: ${cloud.iot.calls.length}`);
+  printTable(['operation', 'calls'], [...counts.entries()].map(([name, n]) => [name, String(n)]));
+}
+
+function printTable(header: string[], rows: string[][]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `      ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+}
+
+function formatMap(map: Record<string, string>): string {
+  return Object.entries(map).map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
