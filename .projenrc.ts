@@ -66,12 +66,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts'],
+    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'lambda', 'examples', 'bench'],
+    // One program for every linted file: the handler, examples and benchmarks live outside src/.
+    tsconfigPath: './test/tsconfig.json',
+    projectService: false,
   },
 });
 

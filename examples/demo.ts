@@ -3,8 +3,8 @@
  * the deploy harness (CloudFormation's part, played locally with the bundled handler), apply an
  * update, destroy, and print the catalog and the API calls at each step. No AWS account needed.
  */
-import { LocalCloud } from '../test/local-cloud';
 import { buildApp, Release } from './firmware-app';
+import { LocalCloud } from '../test/local-cloud';
 
 const STACK = 'FirmwareCatalog';
 

@@ -9,13 +9,13 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { PackageVersionAttributes, PackageVersionStatusValue, S3ObjectProperty } from '../src/private/contract';
 import { errorName, ForbiddenChangeError, isNotFound, ResourceError } from './shared/errors';
 import { packageArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
 import { nonEmpty, optionalS3Object, optionalString, requiredString, sameMap, sameS3Object, stringMap } from './shared/properties';
 import { resolveObjectVersion, S3Location } from './shared/s3-client';
 import { updateTags } from './shared/tags';
+import { PackageVersionAttributes, PackageVersionStatusValue, S3ObjectProperty } from '../src/private/contract';
 
 const STATUSES: readonly PackageVersionStatusValue[] = ['DRAFT', 'PUBLISHED', 'DEPRECATED'];
 

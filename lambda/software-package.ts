@@ -7,12 +7,12 @@ import {
   ListPackageVersionsCommand,
   UpdatePackageCommand,
 } from '@aws-sdk/client-iot';
-import { SoftwarePackageAttributes } from '../src/private/contract';
 import { ResourceError, isNotFound } from './shared/errors';
 import { packageArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
 import { nonEmpty, optionalBoolean, optionalString, requiredString, stringMap } from './shared/properties';
 import { updateTags } from './shared/tags';
+import { SoftwarePackageAttributes } from '../src/private/contract';
 
 interface PackageProps {
   readonly packageName: string;

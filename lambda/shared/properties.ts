@@ -1,5 +1,5 @@
-import { BooleanString, S3ObjectProperty } from '../../src/private/contract';
 import { ResourceError } from './errors';
+import { BooleanString, S3ObjectProperty } from '../../src/private/contract';
 
 type RawProperties = Record<string, unknown> | undefined;
 

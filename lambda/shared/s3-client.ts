@@ -1,7 +1,7 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { S3ObjectProperty } from '../../src/private/contract';
 import { ResourceError } from './errors';
 import { BackoffRetryStrategy, retrySettings } from './iot-client';
+import { S3ObjectProperty } from '../../src/private/contract';
 
 let client: S3Client | undefined;
 

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PackageVersionArtifact, PackageVersionSbom, SoftwarePackage } from '../../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { newStack } from './util';
+import { PackageVersionArtifact, PackageVersionSbom, SoftwarePackage } from '../../src';
 
 const FIRMWARE = path.join(__dirname, '..', 'fixtures', 'firmware.bin');
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 import { newStack } from './util';
+import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 
 function versionResources(stack: Stack) {
   return Template.fromStack(stack).findResources('Custom::IotPackageVersion');
@@ -14,7 +14,7 @@ describe('PackageVersion', () => {
     pkg.addVersion('V', {
       versionName: '1.0.0',
       description: 'First release',
-      attributes: { board: 'rev-b', 'min:bootloader': '2' },
+      attributes: { 'board': 'rev-b', 'min:bootloader': '2' },
       recipe: '{"install":"flash"}',
     });
     Template.fromStack(stack).hasResourceProperties('Custom::IotPackageVersion', Match.objectEquals({

@@ -1,7 +1,7 @@
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 import { ENV, newStack, stableTemplate } from './util';
+import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 
 function exampleApp(): App {
   const app = new App();

@@ -1,7 +1,7 @@
 import { App, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 import { ENV, newStack } from './util';
+import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 
 const long = (n: number, c = 'a') => c.repeat(n);
 

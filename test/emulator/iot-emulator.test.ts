@@ -67,9 +67,15 @@ const statusOf = async (p: string, v: string) => (await client.send(new iot.GetP
 // ---------------------------------------------------------------------------------------------
 describe('service model and routing', () => {
   const fullPath = fullModelPath();
-  (fs.existsSync(fullPath) ? test : test.skip)('the committed service-model.json is what extract-model.ts extracts from the full model', () => {
-    const full = JSON.parse(fs.readFileSync(fullPath, 'utf8'));
-    expect(JSON.parse(fs.readFileSync(EXTRACTED_MODEL_PATH, 'utf8'))).toEqual(extractModel(full));
+  test('the committed service-model.json is what extract-model.ts extracts from the full model', () => {
+    const committed = JSON.parse(fs.readFileSync(EXTRACTED_MODEL_PATH, 'utf8'));
+    if (fs.existsSync(fullPath)) {
+      // Beside the repository (as in CI) the full model is the source of truth.
+      expect(committed).toEqual(extractModel(JSON.parse(fs.readFileSync(fullPath, 'utf8'))));
+    } else {
+      // A lone clone has only the extract: it must still define every implemented operation.
+      for (const operation of IMPLEMENTED_OPERATIONS) expect(committed.operations[operation]).toBeDefined();
+    }
   });
 
   test('every pattern of the model compiles as a whole-value JavaScript regex', () => {

@@ -1,7 +1,7 @@
+import { cfnEvent, mutatingCalls, startEmulator, TYPES } from './util';
 import { run } from '../../lambda/index';
 import { IotEmulator } from '../emulator/iot-emulator';
 import { S3Emulator } from '../emulator/s3-emulator';
-import { cfnEvent, mutatingCalls, startEmulator, TYPES } from './util';
 
 let emu: IotEmulator;
 let s3: S3Emulator;

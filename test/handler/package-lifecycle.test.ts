@@ -1,7 +1,7 @@
 import { CreatePackageVersionCommand, IoTClient, UpdatePackageCommand, UpdatePackageVersionCommand } from '@aws-sdk/client-iot';
+import { cfnEvent, mutatingCalls, startEmulator, TYPES } from './util';
 import { run } from '../../lambda/index';
 import { IotEmulator, iotClient } from '../emulator/iot-emulator';
-import { cfnEvent, mutatingCalls, startEmulator, TYPES } from './util';
 
 let emu: IotEmulator;
 let iot: IoTClient;

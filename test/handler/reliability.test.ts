@@ -1,6 +1,6 @@
-import { IotEmulator } from '../emulator/iot-emulator';
 import { cfnEvent, invoke, startEmulator, TYPES } from './util';
 import { run } from '../../lambda/index';
+import { IotEmulator } from '../emulator/iot-emulator';
 
 let emu: IotEmulator;
 
