@@ -1,5 +1,4 @@
 import type { Context } from 'aws-lambda';
-import { RESOURCE_TYPES } from '../src/private/contract';
 import { defaultVersionHandler } from './default-version';
 import { jobWithPackagesHandler } from './job';
 import { packageConfigurationHandler } from './package-configuration';
@@ -11,6 +10,7 @@ import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handle
 import { iotClient } from './shared/iot-client';
 import { renderResponse, sendResponse } from './shared/response';
 import { softwarePackageHandler } from './software-package';
+import { RESOURCE_TYPES } from '../src/private/contract';
 
 const HANDLERS: Record<string, ResourceHandler> = {
   [RESOURCE_TYPES.softwarePackage]: softwarePackageHandler,

@@ -13,11 +13,11 @@ import {
   TimeoutConfig,
   UpdateJobCommand,
 } from '@aws-sdk/client-iot';
-import { JobWithPackagesAttributes, NumberValue } from '../src/private/contract';
 import { errorName, ForbiddenChangeError, isNotFound, ResourceError } from './shared/errors';
 import { stackEnvironment } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
 import { optionalString, requiredString } from './shared/properties';
+import { JobWithPackagesAttributes, NumberValue } from '../src/private/contract';
 
 /**
  * A job that installs package versions. Its id is its physical id. The service can change a

@@ -1,9 +1,9 @@
 import { GetPackageConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
-import { PackageConfigurationAttributes } from '../src/private/contract';
 import { ResourceError } from './shared/errors';
 import { stackEnvironment } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
 import { optionalBoolean, requiredString } from './shared/properties';
+import { PackageConfigurationAttributes } from '../src/private/contract';
 
 /**
  * The account-and-region package configuration: `{ enabled, roleArn }`. This resource owns it

@@ -1,0 +1,138 @@
+import { createHash } from 'crypto';
+import { IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import { Construct } from 'constructs';
+import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
+import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
+import { validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow } from './private/job-validation';
+
+/**
+ * A job template that installs package versions.
+ */
+export interface IJobTemplateWithPackages extends IResource {
+  /**
+   * The id of the job template.
+   * @attribute
+   */
+  readonly jobTemplateId: string;
+
+  /**
+   * The ARN of the job template: `arn:<partition>:iot:<region>:<account>:jobtemplate/<id>`.
+   * @attribute
+   */
+  readonly jobTemplateArn: string;
+}
+
+/**
+ * Properties of a `JobTemplateWithPackages`.
+ */
+export interface JobTemplateWithPackagesProps extends JobWithPackagesOptionsBase {
+  /**
+   * The job document of jobs created from the template.
+   */
+  readonly document: JobDocument;
+
+  /**
+   * A description of the template: 1-2028 characters, no control characters.
+   */
+  readonly description: string;
+
+  /**
+   * The id of the template: 1-64 characters of `[a-zA-Z0-9_-]`.
+   *
+   * Every property of a job template is fixed at creation: CloudFormation replaces the
+   * template on any change. A replacement with the same explicit id fails (the id is taken
+   * until the old template is deleted), so leave it generated unless it must be known.
+   *
+   * @default - an id derived from the construct path and a hash of the properties, so that a
+   * change gives a new id and the replacement succeeds
+   */
+  readonly jobTemplateId?: string;
+
+  /**
+   * Recurring windows in which jobs created from the template roll out.
+   *
+   * @default - no maintenance windows
+   */
+  readonly maintenanceWindows?: JobMaintenanceWindow[];
+
+  /**
+   * What happens to the template when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An AWS IoT job template that names the package versions its jobs install: the native
+ * `AWS::IoT::JobTemplate` with typed configurations and synth-time validation.
+ *
+ * @resource AWS::IoT::JobTemplate
+ */
+export class JobTemplateWithPackages extends Resource implements IJobTemplateWithPackages {
+  /**
+   * Imports a job template by id.
+   */
+  public static fromJobTemplateId(scope: Construct, id: string, jobTemplateId: string): IJobTemplateWithPackages {
+    validateJobIdentifier('jobTemplateId', jobTemplateId);
+    class Import extends Resource implements IJobTemplateWithPackages {
+      public readonly jobTemplateId = jobTemplateId;
+      public readonly jobTemplateArn = Stack.of(scope).formatArn({ service: 'iot', resource: 'jobtemplate', resourceName: jobTemplateId });
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly jobTemplateId: string;
+  public readonly jobTemplateArn: string;
+
+  constructor(scope: Construct, id: string, props: JobTemplateWithPackagesProps) {
+    super(scope, id);
+    validateJobIdentifier('jobTemplateId', props.jobTemplateId);
+    if (!Token.isUnresolved(props.description) && props.description.length === 0) {
+      throw new Error('description must be 1-2028 characters long, got 0.');
+    }
+    validateJobDescription(props.description);
+    const shared = validateAndRenderShared(props);
+    (props.maintenanceWindows ?? []).forEach((w, i) => validateMaintenanceWindow(`maintenanceWindows[${i}]`, w));
+    const document = props.document.bind(this);
+    validateJobDocument(document.document);
+
+    const rollout = shared.JobExecutionsRolloutConfig;
+    const retry = shared.JobExecutionsRetryConfig;
+    const windows = renderMaintenanceWindows(props.maintenanceWindows);
+    const settings = {
+      description: props.description,
+      document: document.document,
+      documentSource: document.documentSource,
+      destinationPackageVersions: props.destinationPackageVersions.map((v) => v.packageVersionArn),
+      // The L1 passes these untyped properties through as given: CloudFormation's names.
+      presignedUrlConfig: shared.PresignedUrlConfig,
+      abortConfig: shared.AbortConfig,
+      timeoutConfig: shared.TimeoutConfig,
+      jobExecutionsRolloutConfig: rollout && {
+        MaximumPerMinute: rollout.MaximumPerMinute,
+        ExponentialRolloutRate: rollout.ExponentialRate,
+      },
+      jobExecutionsRetryConfig: retry && {
+        retryCriteriaList: retry.CriteriaList.map((c) => ({ failureType: c.FailureType, numberOfRetries: c.NumberOfRetries as number })),
+      },
+      maintenanceWindows: windows?.map((w) => ({ startTime: w.StartTime, durationInMinutes: w.DurationInMinutes })),
+    };
+    const jobTemplateId = props.jobTemplateId ?? Lazy.string({ produce: () => this.generateId(settings) });
+    const resource = new iot.CfnJobTemplate(this, 'Resource', { jobTemplateId, ...settings });
+    resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+
+    this.jobTemplateId = jobTemplateId;
+    this.jobTemplateArn = resource.attrArn;
+  }
+
+  private generateId(settings: Record<string, unknown>): string {
+    const hash = createHash('sha256')
+      .update(JSON.stringify(Stack.of(this).resolve(settings)))
+      .digest('hex')
+      .slice(0, 8);
+    const base = Names.uniqueResourceName(this, { maxLength: 64 - hash.length - 1, separator: '-', allowedSpecialCharacters: '-_' });
+    return `${base}-${hash}`;
+  }
+}

@@ -1,0 +1,199 @@
+import { createHash } from 'crypto';
+import { ArnFormat, CustomResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOptionsBase } from './job-config';
+import { IJobTemplateWithPackages } from './job-template-with-packages';
+import { registerJob } from './private/configuration-registry';
+import { JobWithPackagesProperties, RESOURCE_TYPES } from './private/contract';
+import { validateAndRenderScheduling, validateAndRenderShared } from './private/job-render';
+import { validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets } from './private/job-validation';
+import { packageArn, PackageCatalogProvider } from './private/provider';
+
+const PRESIGNED_URL_PLACEHOLDER = /\$\{aws:iot:package:[^}]*:artifact-location:s3-presigned-url\}/;
+
+/**
+ * A job that installs package versions.
+ */
+export interface IJobWithPackages extends IResource {
+  /**
+   * The id of the job.
+   * @attribute
+   */
+  readonly jobId: string;
+
+  /**
+   * The ARN of the job: `arn:<partition>:iot:<region>:<account>:job/<jobId>`.
+   * @attribute
+   */
+  readonly jobArn: string;
+}
+
+/**
+ * Properties of a `JobWithPackages`.
+ */
+export interface JobWithPackagesProps extends JobWithPackagesOptionsBase {
+  /**
+   * The things and thing groups the job runs on, as ARNs of this account and region (see
+   * `JobTargets.thing` and `JobTargets.thingGroup`). Changing them replaces the job.
+   */
+  readonly targets: string[];
+
+  /**
+   * The job document. Changing it replaces the job.
+   *
+   * @default - the document of `jobTemplate`; one of `document` and `jobTemplate` is required
+   */
+  readonly document?: JobDocument;
+
+  /**
+   * A job template to start from: the job takes its document, and the configurations this
+   * job does not set.
+   *
+   * @default - no template; `document` is required
+   */
+  readonly jobTemplate?: IJobTemplateWithPackages;
+
+  /**
+   * The id of the job: 1-64 characters of `[a-zA-Z0-9_-]`. It is the job's identity: changing
+   * it replaces the job. With an explicit id, a change that the service cannot apply in place
+   * (targets, document, versions, target selection, scheduling) fails and asks for a new id.
+   *
+   * @default - an id derived from the construct path and a hash of the properties the service
+   * cannot change, so that changing them replaces the job
+   */
+  readonly jobId?: string;
+
+  /**
+   * A description of the job: 1-2028 characters, no control characters. Editable in place.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Whether the job completes once the things targeted at creation have run it, or keeps
+   * running on things that join a target group later.
+   *
+   * @default JobTargetSelection.SNAPSHOT
+   */
+  readonly targetSelection?: JobTargetSelection;
+
+  /**
+   * When the job rolls out.
+   *
+   * @default - the job starts when it is created
+   */
+  readonly schedulingConfig?: JobSchedulingConfig;
+
+  /**
+   * Whether deleting the job force-cancels executions that are in progress and force-deletes
+   * the job. When false, only queued executions are canceled, and the delete fails while
+   * devices still run the job.
+   *
+   * @default true
+   */
+  readonly forceDelete?: boolean;
+
+  /**
+   * What happens to the job when it leaves the stack. `RemovalPolicy.RETAIN` leaves the job
+   * (and then its versions cannot be deleted while it references them).
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An AWS IoT job that installs software package versions on things and thing groups.
+ *
+ * The job is created after its versions (which must be PUBLISHED or DEPRECATED) and after
+ * the stack's `PackageConfiguration`, if any. On delete, a running job is canceled and
+ * deleted, and the handler waits until it is gone, so that its versions can be deleted next.
+ *
+ * @resource Custom::IotJobWithPackages
+ */
+export class JobWithPackages extends Resource implements IJobWithPackages {
+  public readonly jobId: string;
+  public readonly jobArn: string;
+
+  constructor(scope: Construct, id: string, props: JobWithPackagesProps) {
+    super(scope, id);
+    validateJobIdentifier('jobId', props.jobId);
+    validateJobDescription(props.description);
+    validateTargets(props.targets);
+    const shared = validateAndRenderShared(props);
+    const scheduling = validateAndRenderScheduling(props.schedulingConfig);
+    if (!props.document && !props.jobTemplate) {
+      throw new Error(`JobWithPackages ${this.node.path} needs a document or a jobTemplate.`);
+    }
+    if (props.document && props.jobTemplate) {
+      throw new Error(`JobWithPackages ${this.node.path} takes a document or a jobTemplate, not both: with a template, the job uses the template's document.`);
+    }
+    const document = props.document?.bind(this);
+    validateJobDocument(document?.document);
+    if (document?.document && !Token.isUnresolved(document.document)
+      && PRESIGNED_URL_PLACEHOLDER.test(document.document) && !props.presignedUrlConfig) {
+      throw new Error('document uses an artifact pre-signed URL placeholder: set presignedUrlConfig with a role that can read the artifacts.');
+    }
+
+    const immutable = {
+      Targets: props.targets,
+      TargetSelection: props.targetSelection ?? JobTargetSelection.SNAPSHOT,
+      DestinationPackageVersions: props.destinationPackageVersions.map((v) => v.packageVersionArn),
+      Document: document?.document,
+      DocumentSource: document?.documentSource,
+      JobTemplateArn: props.jobTemplate?.jobTemplateArn,
+      SchedulingConfig: scheduling,
+    };
+    const jobId = props.jobId ?? Lazy.string({ produce: () => this.generateJobId(immutable) });
+    const stack = Stack.of(this);
+    const jobArn = stack.formatArn({ service: 'iot', resource: 'job', resourceName: jobId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+
+    const provider = PackageCatalogProvider.of(this);
+    const policy = provider.grantJob(this, {
+      jobArn,
+      targets: props.targets,
+      versions: props.destinationPackageVersions.map((v) => ({
+        packageArn: packageArn(this, v.packageName),
+        versionArn: v.packageVersionArn,
+      })),
+      jobTemplateArn: props.jobTemplate?.jobTemplateArn,
+      passRoles: props.presignedUrlConfig ? [props.presignedUrlConfig.role] : [],
+      documents: document?.bucket && document.key !== undefined ? [{ bucket: document.bucket, key: document.key }] : [],
+    });
+
+    const properties: JobWithPackagesProperties = {
+      JobId: jobId,
+      ...immutable,
+      Description: props.description,
+      ...shared,
+      ForceDelete: props.forceDelete === false ? 'false' : 'true',
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPES.jobWithPackages,
+      properties,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    provider.bind(resource);
+    resource.node.addDependency(policy);
+    registerJob(this);
+
+    this.jobId = resource.getAttString('JobId');
+    this.jobArn = resource.getAttString('JobArn');
+  }
+
+  /**
+   * `<construct path name>-<hash>`: the hash covers what the service cannot change in place,
+   * as CloudFormation will see it, so that changing any of it gives a new job id and thus a
+   * replacement.
+   */
+  private generateJobId(immutable: Record<string, unknown>): string {
+    const hash = createHash('sha256')
+      .update(JSON.stringify(Stack.of(this).resolve(immutable)))
+      .digest('hex')
+      .slice(0, 8);
+    const base = Names.uniqueResourceName(this, { maxLength: 64 - hash.length - 1, separator: '-', allowedSpecialCharacters: '-_' });
+    return `${base}-${hash}`;
+  }
+}

@@ -1,0 +1,206 @@
+import { cfnEvent, invoke, mutatingCalls, startEmulator, TYPES } from './util';
+import { run } from '../../lambda/index';
+import { IotEmulator } from '../emulator/iot-emulator';
+
+let emu: IotEmulator;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  process.env.JOB_POLL_BASE_DELAY_MS = '20';
+});
+afterAll(async () => emu.stop());
+beforeEach(() => emu.reset());
+
+const ARN = 'arn:aws:iot:us-east-1:123456789012';
+const V1 = `${ARN}:package/fw/version/1.0.0`;
+const V2 = `${ARN}:package/fw/version/2.0.0`;
+const GROUP = `${ARN}:thinggroup/fleet`;
+
+async function givenVersions(statuses: Record<string, string> = { '1.0.0': 'PUBLISHED' }) {
+  await run(cfnEvent('Create', TYPES.softwarePackage, { PackageName: 'fw' }, { logicalId: 'Pkg' }));
+  for (const [versionName, status] of Object.entries(statuses)) {
+    await run(cfnEvent('Create', TYPES.packageVersion, { PackageName: 'fw', VersionName: versionName, Status: status }, { logicalId: `V${versionName}` }));
+  }
+  emu.clearCalls();
+}
+
+const jobProps = (extra: Record<string, unknown> = {}) => ({
+  JobId: 'fw-rollout',
+  Targets: [GROUP],
+  TargetSelection: 'SNAPSHOT',
+  DestinationPackageVersions: [V1],
+  Document: '{"operation":"install"}',
+  ForceDelete: 'true',
+  ...extra,
+});
+const job = (jobId = 'fw-rollout') => emu.snapshot().jobs.find((j) => j.jobId === jobId);
+
+describe('create', () => {
+  test('a job with the versions\' ARNs; its id is the physical id', async () => {
+    // GIVEN
+    await givenVersions();
+    // WHEN (numbers arrive as strings, as CloudFormation sends them)
+    const created = await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps({
+      Description: 'Firmware 1.0.0',
+      TimeoutConfig: { InProgressTimeoutInMinutes: '30' },
+      JobExecutionsRetryConfig: { CriteriaList: [{ FailureType: 'FAILED', NumberOfRetries: '2' }] },
+    })));
+    // THEN
+    expect(created).toEqual({ physicalResourceId: 'fw-rollout', data: { JobId: 'fw-rollout', JobArn: `${ARN}:job/fw-rollout` } });
+    expect(job()).toMatchObject({
+      status: 'IN_PROGRESS',
+      targets: [GROUP],
+      destinationPackageVersions: [V1],
+      document: '{"operation":"install"}',
+      description: 'Firmware 1.0.0',
+      timeoutConfig: { inProgressTimeoutInMinutes: 30 },
+      jobExecutionsRetryConfig: { criteriaList: [{ failureType: 'FAILED', numberOfRetries: 2 }] },
+    });
+    expect(mutatingCalls(emu)).toEqual(['CreateJob 200']);
+    expect(emu.callsTo('GetPackageVersion')).toHaveLength(1);
+  });
+
+  test('a DRAFT destination version is refused before any change', async () => {
+    await givenVersions({ '1.0.0': 'PUBLISHED', '2.0.0': 'DRAFT' });
+    const { response } = await invoke((url) => cfnEvent('Create', TYPES.jobWithPackages, jobProps({ DestinationPackageVersions: [V1, V2] }), { responseUrl: url }));
+    expect(response.Status).toEqual('FAILED');
+    expect(response.Reason).toEqual('Job fw-rollout was not created: a job can deploy only PUBLISHED or DEPRECATED package versions, and ' +
+      'fw/2.0.0 is DRAFT. Publish the versions first (status PUBLISHED).');
+    expect(mutatingCalls(emu)).toEqual([]);
+    expect(emu.snapshot().jobs).toEqual([]);
+  });
+
+  test('a missing destination version is named', async () => {
+    await givenVersions();
+    await expect(run(cfnEvent('Create', TYPES.jobWithPackages, jobProps({ DestinationPackageVersions: [V2] }))))
+      .rejects.toThrow('fw/2.0.0 does not exist');
+    expect(mutatingCalls(emu)).toEqual([]);
+  });
+
+  test('a DEPRECATED version can be deployed', async () => {
+    await givenVersions({ '1.0.0': 'DEPRECATED' });
+    await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps()));
+    expect(job()?.status).toEqual('IN_PROGRESS');
+  });
+
+  test('the same Create delivered twice: one job, no error', async () => {
+    await givenVersions();
+    const event = cfnEvent('Create', TYPES.jobWithPackages, jobProps());
+    const first = await run(event);
+    expect(await run(event)).toEqual(first);
+    expect(emu.snapshot().jobs).toHaveLength(1);
+  });
+
+  test('a job id taken by a different job fails and names it', async () => {
+    await givenVersions({ '1.0.0': 'PUBLISHED', '2.0.0': 'PUBLISHED' });
+    await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps()));
+    await expect(run(cfnEvent('Create', TYPES.jobWithPackages, jobProps({ DestinationPackageVersions: [V2] }), { logicalId: 'Other' })))
+      .rejects.toThrow('Job fw-rollout already exists with other targets, versions or document.');
+  });
+});
+
+describe('update', () => {
+  test('in place where the service allows it: one UpdateJob with the changed fields only', async () => {
+    await givenVersions();
+    const old = jobProps({ Description: 'one', TimeoutConfig: { InProgressTimeoutInMinutes: '30' } });
+    await run(cfnEvent('Create', TYPES.jobWithPackages, old));
+    emu.clearCalls();
+    const next = jobProps({
+      Description: 'two',
+      TimeoutConfig: { InProgressTimeoutInMinutes: '30' },
+      AbortConfig: { CriteriaList: [{ FailureType: 'FAILED', Action: 'CANCEL', ThresholdPercentage: '12.5', MinNumberOfExecutedThings: '3' }] },
+      JobExecutionsRolloutConfig: { MaximumPerMinute: '50' },
+    });
+    const updated = await run(cfnEvent('Update', TYPES.jobWithPackages, next, { old, physicalId: 'fw-rollout' }));
+    expect(updated.physicalResourceId).toEqual('fw-rollout');
+    expect(mutatingCalls(emu)).toEqual(['UpdateJob 200']);
+    expect(emu.callsTo('UpdateJob')[0].input).toEqual({
+      jobId: 'fw-rollout',
+      description: 'two',
+      abortConfig: { criteriaList: [{ failureType: 'FAILED', action: 'CANCEL', thresholdPercentage: 12.5, minNumberOfExecutedThings: 3 }] },
+      jobExecutionsRolloutConfig: { maximumPerMinute: 50 },
+    });
+    expect(job()).toMatchObject({ description: 'two', jobExecutionsRolloutConfig: { maximumPerMinute: 50 } });
+  });
+
+  test('a new job id replaces the job: new physical id, old one left for cleanup', async () => {
+    await givenVersions({ '1.0.0': 'PUBLISHED', '2.0.0': 'PUBLISHED' });
+    const old = jobProps();
+    await run(cfnEvent('Create', TYPES.jobWithPackages, old));
+    const next = jobProps({ JobId: 'fw-rollout-2', DestinationPackageVersions: [V2] });
+    const updated = await run(cfnEvent('Update', TYPES.jobWithPackages, next, { old, physicalId: 'fw-rollout' }));
+    expect(updated.physicalResourceId).toEqual('fw-rollout-2');
+    expect(job('fw-rollout-2')?.destinationPackageVersions).toEqual([V2]);
+    // CloudFormation's cleanup deletes the old one
+    await run(cfnEvent('Delete', TYPES.jobWithPackages, old, { physicalId: 'fw-rollout' }));
+    expect(emu.snapshot().jobs.map((j) => j.jobId)).toEqual(['fw-rollout-2']);
+  });
+
+  test('an immutable change with the same explicit id fails before any change and asks for a new id', async () => {
+    await givenVersions({ '1.0.0': 'PUBLISHED', '2.0.0': 'PUBLISHED' });
+    const old = jobProps();
+    await run(cfnEvent('Create', TYPES.jobWithPackages, old));
+    emu.clearCalls();
+    await expect(run(cfnEvent('Update', TYPES.jobWithPackages, jobProps({ DestinationPackageVersions: [V2], Description: 'x' }), { old, physicalId: 'fw-rollout' })))
+      .rejects.toThrow('Job fw-rollout: destinationPackageVersions cannot change on an existing job. Nothing was changed.');
+    expect(mutatingCalls(emu)).toEqual([]);
+  });
+
+  test('removing a configuration the service cannot remove fails before any change', async () => {
+    await givenVersions();
+    const old = jobProps({ TimeoutConfig: { InProgressTimeoutInMinutes: '30' } });
+    await run(cfnEvent('Create', TYPES.jobWithPackages, old));
+    emu.clearCalls();
+    await expect(run(cfnEvent('Update', TYPES.jobWithPackages, jobProps(), { old, physicalId: 'fw-rollout' })))
+      .rejects.toThrow('Job fw-rollout: timeoutConfig cannot be removed from an existing job.');
+    expect(mutatingCalls(emu)).toEqual([]);
+  });
+});
+
+describe('delete', () => {
+  test('an IN_PROGRESS job is cancelled, deleted and waited for, so its versions can go next', async () => {
+    await givenVersions();
+    await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps()));
+    emu.clearCalls();
+    await run(cfnEvent('Delete', TYPES.jobWithPackages, jobProps(), { physicalId: 'fw-rollout' }));
+    expect(mutatingCalls(emu)).toEqual(['CancelJob 200', 'DeleteJob 200']);
+    expect(emu.callsTo('CancelJob')[0].input).toMatchObject({ force: true });
+    // gone (the emulator keeps a job DELETION_IN_PROGRESS for 100 ms): the handler waited for it
+    expect(emu.snapshot().jobs).toEqual([]);
+    expect(emu.callsTo('DescribeJob').length).toBeGreaterThanOrEqual(2);
+    await run(cfnEvent('Delete', TYPES.packageVersion, { PackageName: 'fw', VersionName: '1.0.0', Status: 'PUBLISHED' }, { physicalId: 'fw/1.0.0' }));
+    expect(emu.snapshot().packages[0].versions).toEqual([]);
+  });
+
+  test('forceDelete false cancels without force', async () => {
+    await givenVersions();
+    await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps({ ForceDelete: 'false' })));
+    await run(cfnEvent('Delete', TYPES.jobWithPackages, jobProps({ ForceDelete: 'false' }), { physicalId: 'fw-rollout' }));
+    expect(emu.callsTo('CancelJob')[0].input.force).toBe(false);
+    expect(emu.snapshot().jobs).toEqual([]);
+  });
+
+  test('a COMPLETED job is deleted without cancelling', async () => {
+    await givenVersions();
+    await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps()));
+    emu.completeJob('fw-rollout');
+    emu.clearCalls();
+    await run(cfnEvent('Delete', TYPES.jobWithPackages, jobProps(), { physicalId: 'fw-rollout' }));
+    expect(mutatingCalls(emu)).toEqual(['DeleteJob 200']);
+    expect(emu.snapshot().jobs).toEqual([]);
+  });
+
+  test('LimitExceeded (10 jobs in deletion) is waited out', async () => {
+    await givenVersions();
+    await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps()));
+    emu.faults.failOperation('DeleteJob', { resource: 'fw-rollout', times: 2, error: { name: 'LimitExceededException', status: 410 } });
+    await run(cfnEvent('Delete', TYPES.jobWithPackages, jobProps(), { physicalId: 'fw-rollout' }));
+    expect(emu.callsTo('DeleteJob').map((c) => c.status)).toEqual([410, 410, 200]);
+    expect(emu.snapshot().jobs).toEqual([]);
+  });
+
+  test('a job already gone: success', async () => {
+    await run(cfnEvent('Delete', TYPES.jobWithPackages, jobProps(), { physicalId: 'fw-rollout' }));
+    expect(mutatingCalls(emu)).toEqual([]);
+  });
+});
