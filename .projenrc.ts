@@ -11,7 +11,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   stability: 'experimental',
 
   cdkVersion: '2.257.0',
-  constructsVersion: '10.5.0',
+  constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
@@ -28,6 +28,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
     '@types/node@^20',
     'esbuild@0.28.2',
+    'cdk-nag@3.0.2',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
     'tsx',
   ],
 
