@@ -1,6 +1,7 @@
 import { ArnFormat, CustomResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './private/nag';
 import { claimPackageConfiguration } from './private/configuration-registry';
 import { PackageConfigurationProperties, PackageFleetIndexingProperties, RESOURCE_TYPES } from './private/contract';
 import { PackageCatalogProvider } from './private/provider';
@@ -112,7 +113,14 @@ export class PackageConfiguration extends Resource {
 
   private defaultRole(): iam.IRole {
     const stack = Stack.of(this);
-    return new iam.Role(this, 'Role', {
+    // Shadow actions are authorized on the thing ARN; a named shadow adds /<shadowName>.
+    const packageShadows = stack.formatArn({
+      service: 'iot',
+      resource: 'thing',
+      resourceName: `*/${PACKAGE_SHADOW_NAME}`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
       description: 'Lets IoT jobs record installed package versions in the $package reserved named shadow',
       inlinePolicies: {
@@ -124,17 +132,16 @@ export class PackageConfiguration extends Resource {
             }),
             new iam.PolicyStatement({
               actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'],
-              // Shadow actions are authorized on the thing ARN; a named shadow adds /<shadowName>.
-              resources: [stack.formatArn({
-                service: 'iot',
-                resource: 'thing',
-                resourceName: `*/${PACKAGE_SHADOW_NAME}`,
-                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-              })],
+              resources: [packageShadows],
             }),
           ],
         }),
       },
     });
+    acknowledgeWildcardResource(role, '*', 'iot:DescribeEndpoint supports no resource-level scope.');
+    acknowledgeWildcardResource(role, packageShadows,
+      'Jobs update the $package reserved named shadow of whichever thing they install a version on; ' +
+      'the statement allows that one shadow name and no other.');
+    return role;
   }
 }

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag';
 
 /** The IoT actions each kind of resource needs, on the package ARN and its versions. */
 const PACKAGE_ACTIONS = [
@@ -79,7 +80,7 @@ export class PackageCatalogProvider extends Construct {
 
     this.function = new lambda.Function(this, 'Handler', {
       description: 'Custom resources of the AWS IoT Software Package Catalog',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', 'index')),
       handler: 'index.handler',
       // Below CloudFormation's one-hour wait, and leaves room to wait out running jobs.
@@ -89,6 +90,9 @@ export class PackageCatalogProvider extends Construct {
       logGroup,
     });
     this.serviceToken = this.function.functionArn;
+    acknowledgeWildcardResource(this.policy, '*',
+      'iot:GetIndexingConfiguration, iot:GetPackageConfiguration, iot:UpdatePackageConfiguration and ' +
+      'iot:UpdateIndexingConfiguration act on account-level settings and support no resource-level scope.');
   }
 
   /** Makes a custom resource of this provider wait until its permissions are in place. */
@@ -110,10 +114,16 @@ export class PackageCatalogProvider extends Construct {
    * version, so that a stack of hundreds of versions keeps one statement per package.
    */
   public grantVersions(scope: IConstruct, packageName: string): void {
-    this.grantOnce(`versions:${packageName}`, () => new iam.PolicyStatement({
-      actions: [...VERSION_ACTIONS, 'iot:GetPackage', 'iot:UpdatePackage'],
-      resources: [packageArn(scope, packageName), `${packageArn(scope, packageName)}/version/*`],
-    }));
+    this.grantOnce(`versions:${packageName}`, () => {
+      const versions = `${packageArn(scope, packageName)}/version/*`;
+      acknowledgeWildcardResource(this.policy, versions,
+        `Version actions are scoped to the versions of package ${packageName}; a statement per version ` +
+        'would outgrow the size limit of IAM policies in stacks with hundreds of versions.');
+      return new iam.PolicyStatement({
+        actions: [...VERSION_ACTIONS, 'iot:GetPackage', 'iot:UpdatePackage'],
+        resources: [packageArn(scope, packageName), versions],
+      });
+    });
   }
 
   /**

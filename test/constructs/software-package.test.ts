@@ -78,12 +78,12 @@ describe('SoftwarePackage', () => {
     template.resourceCountIs('Custom::IotPackageVersion', 15);
   });
 
-  test('the handler runs on Node.js 22 with its own log group and a timeout under CloudFormation\'s wait', () => {
+  test('the handler runs on Node.js 24 with its own log group and a timeout under CloudFormation\'s wait', () => {
     const stack = newStack();
     new SoftwarePackage(stack, 'Pkg');
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Timeout: 840,
       LoggingConfig: { LogGroup: Match.anyValue() },
