@@ -58,7 +58,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   buildWorkflow: false,
 
-  gitignore: ['/assets/', '*.metafile.json', '/cdk.out/', '/examples/cdk.out/', '/.bench/'],
+  gitignore: ['/assets/', '*.metafile.json', '/cdk.out/', '/examples/cdk.out/', '/.bench/', '.jsii.tabl.json', '__pycache__/'],
 
   jestOptions: {
     // A snapshot that rewrites itself cannot fail: update snapshots only on purpose (`npx jest -u`).
@@ -93,14 +93,36 @@ project.bundler.addBundle('./lambda/index.ts', {
 });
 
 // The npm package ships the bundled handler under assets/, never its sources.
-for (const pattern of ['/lambda/', '*.metafile.json', '/examples/', '/bench/', '/cdk.out/', '/.bench/', '/.ci/', '/docs/']) {
+for (const pattern of ['/lambda/', '*.metafile.json', '/examples/', '/bench/', '/cdk.out/', '/.bench/', '/.ci/', '/docs/', '/scripts/', '/rosetta/', '.jsii.tabl.json']) {
   project.addPackageIgnore(pattern);
 }
 
-// Only the JavaScript package can be built on this kind of machine; the other targets are
-// configured for a release pipeline that has their toolchains.
-project.tasks.tryFind('package-all')?.reset();
-project.tasks.tryFind('package-all')?.spawn(project.tasks.tryFind('package:js')!);
+// Local builds and CI package the same targets: JavaScript, and the Python wheel built offline
+// (projen's package:python pip-installs its build tools, and PyPI is out of reach). Java, .NET
+// and Go stay configured for a release pipeline that has their toolchains and registries.
+const pythonWheel = project.addTask('package:python-wheel', {
+  description: 'Generate the Python sources with jsii-pacmak and build the wheel offline with Debian\'s Python build tools',
+  steps: [
+    { exec: 'rm -rf dist/python dist/.python-src' },
+    { exec: 'jsii-pacmak --target python --code-only --outdir dist/.python-src' },
+    { exec: '/usr/bin/python3 -m compileall -q dist/.python-src/python/src' },
+    { exec: 'cd dist/.python-src/python && /usr/bin/python3 -m build --no-isolation --skip-dependency-check --wheel --outdir ../../python' },
+    { exec: 'node scripts/check-wheel.js dist/python' },
+  ],
+});
+for (const name of ['package', 'package-all']) {
+  const task = project.tasks.tryFind(name)!;
+  task.reset();
+  task.spawn(project.tasks.tryFind('package:js')!);
+  task.spawn(pythonWheel);
+}
+
+// Every README example compiles in strict mode, so Construct Hub can render it in each language.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README examples with jsii-rosetta (strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
 
 // Tests exercise the bundled handler: build it first on a fresh clone.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
