@@ -54,7 +54,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Local checks and CI run the same pipeline; there is no GitHub workflow here.
   github: false,
-  release: false,
+  release: true,
+  releaseToNpm: true,
+  majorVersion: 0,
   depsUpgrade: false,
   buildWorkflow: false,
 
