@@ -25,11 +25,11 @@ const HANDLERS: Record<string, ResourceHandler> = {
  * The Lambda entry point: runs one CloudFormation custom-resource event and answers
  * CloudFormation at the event's ResponseURL, whatever happens.
  */
-export async function handler(event: CustomResourceEvent, _context?: Context): Promise<void> {
+export async function handler(event: CustomResourceEvent, lambdaContext?: Context): Promise<void> {
   console.log(JSON.stringify({ message: 'event', event: loggableEvent(event) }));
   let body: string;
   try {
-    const result = await run(event);
+    const result = await run(event, lambdaContext);
     body = renderResponse(event, { status: 'SUCCESS', ...result });
   } catch (error) {
     const resourceHandler = HANDLERS[event.ResourceType];
@@ -47,7 +47,7 @@ export async function handler(event: CustomResourceEvent, _context?: Context): P
 }
 
 /** Runs the event and returns the physical id and attributes to answer with. */
-export async function run(event: CustomResourceEvent): Promise<ResourceResult> {
+export async function run(event: CustomResourceEvent, lambdaContext?: Context): Promise<ResourceResult> {
   const resourceHandler = HANDLERS[event.ResourceType];
   if (!resourceHandler) {
     throw new ResourceError(`Unknown resource type ${event.ResourceType}.`);
@@ -56,6 +56,7 @@ export async function run(event: CustomResourceEvent): Promise<ResourceResult> {
     event,
     iot: iotClient(),
     token: (step) => clientToken(event, step),
+    remainingTimeMs: () => lambdaContext?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
   };
   switch (event.RequestType) {
     case 'Create':

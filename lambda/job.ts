@@ -27,6 +27,8 @@ import { JobWithPackagesAttributes, NumberValue } from '../src/private/contract'
 
 /** How long a Delete may wait for the job to disappear: below the function's 14-minute timeout. */
 const deleteBudgetMs = () => positiveInteger(process.env.JOB_DELETE_BUDGET_MS, 12 * 60 * 1000);
+/** Time kept back from the function's timeout to answer CloudFormation. */
+const RESPONSE_RESERVE_MS = 30_000;
 /** The first wait between two polls of a job being deleted; it grows to MAX_POLL_MS. */
 const pollBaseMs = () => positiveInteger(process.env.JOB_POLL_BASE_DELAY_MS, 2000);
 const MAX_POLL_MS = 20_000;
@@ -267,7 +269,7 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
  */
 async function remove(context: HandlerContext): Promise<void> {
   const props = parseProps(context.event.ResourceProperties);
-  const deadline = Date.now() + deleteBudgetMs();
+  const deadline = Date.now() + Math.min(deleteBudgetMs(), context.remainingTimeMs() - RESPONSE_RESERVE_MS);
   const jobId = props.jobId;
   const status = await jobStatus(context.iot, jobId);
   if (status === undefined) return;

@@ -11,6 +11,8 @@ export interface HandlerContext {
   readonly iot: IoTClient;
   /** The client token of one named step of this request. */
   token(step: string): string;
+  /** Milliseconds left before the Lambda function times out. */
+  remainingTimeMs(): number;
 }
 
 /** The three lifecycle operations of one custom resource type. */
