@@ -42,7 +42,19 @@ async function step(cloud: LocalCloud, title: string, action: () => Promise<stri
 }
 
 function printCatalog(cloud: LocalCloud) {
-  const { packages } = cloud.iot.snapshot();
+  const { packages, packageConfiguration, jobs } = cloud.iot.snapshot();
+  const config = packageConfiguration.versionUpdateByJobsConfig;
+  console.log(`\n    Package configuration: version updates by jobs ${config.enabled ? `enabled, role ${config.roleArn}` : 'disabled'}`);
+  const activeJobs = jobs.filter((job) => job.status !== 'DELETION_IN_PROGRESS');
+  if (activeJobs.length > 0) {
+    console.log('\n    Jobs');
+    printTable(['job id', 'status', 'installs', 'targets'], activeJobs.map((job) => [
+      job.jobId,
+      job.status,
+      job.destinationPackageVersions.map((arn) => arn.split(':package/')[1]).join(', '),
+      job.targets.map((arn) => arn.split(':').pop()!).join(', '),
+    ]));
+  }
   if (packages.length === 0) {
     console.log('\n    Catalog: empty');
     return;

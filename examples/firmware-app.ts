@@ -1,6 +1,6 @@
 import { App, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { PackageVersionStatus, SoftwarePackage } from '../src';
+import { JobDocument, JobTargets, JobWithPackages, PackageConfiguration, PackageVersionStatus, SoftwarePackage } from '../src';
 
 /** Which release of the example catalog to declare. */
 export type Release = 'initial' | 'update';
@@ -12,8 +12,12 @@ export interface FirmwareCatalogStackProps extends StackProps {
 /**
  * An IoT platform team's firmware catalog.
  *
- * - `initial`: 1.0.0 is published and the default; 1.1.0 is a draft under test.
- * - `update`: 1.1.0 is published and becomes the default; 1.0.0 is deprecated.
+ * - `initial`: 1.0.0 is published and the default; 1.1.0 is a draft under test; a job installs
+ *   1.0.0 on the sensor fleet.
+ * - `update`: 1.1.0 is published and becomes the default; 1.0.0 is deprecated; the job is
+ *   replaced by one that installs 1.1.0.
+ *
+ * Successful jobs record what they installed in each device's `$package` shadow.
  */
 export class FirmwareCatalogStack extends Stack {
   constructor(scope: Construct, id: string, props: FirmwareCatalogStackProps) {
@@ -24,14 +28,16 @@ export class FirmwareCatalogStack extends Stack {
       packageName: 'sensor-firmware',
       description: 'Firmware of the temperature sensor fleet',
     });
-    firmware.addVersion('V1_0_0', {
+    const configuration = new PackageConfiguration(this, 'PackageConfiguration');
+
+    const v1_0_0 = firmware.addVersion('V1_0_0', {
       versionName: '1.0.0',
       description: 'First field release',
       attributes: { board: 'rev-b', minBootloader: '2.1' },
       status: updated ? PackageVersionStatus.DEPRECATED : PackageVersionStatus.PUBLISHED,
       isDefaultVersion: !updated,
     });
-    firmware.addVersion('V1_1_0', {
+    const v1_1_0 = firmware.addVersion('V1_1_0', {
       versionName: '1.1.0',
       description: 'Lower power in sleep mode',
       attributes: { board: 'rev-b', minBootloader: '2.1' },
@@ -39,6 +45,19 @@ export class FirmwareCatalogStack extends Stack {
       isDefaultVersion: updated,
     });
     Tags.of(firmware).add('team', 'sensor-platform');
+
+    const release = updated ? v1_1_0 : v1_0_0;
+    const rollout = new JobWithPackages(this, 'SensorRollout', {
+      description: `Install sensor firmware ${updated ? '1.1.0' : '1.0.0'}`,
+      targets: [JobTargets.thingGroup(this, 'temperature-sensors')],
+      destinationPackageVersions: [release],
+      document: JobDocument.fromObject({
+        operation: 'firmware-update',
+        package: 'sensor-firmware',
+        version: updated ? '1.1.0' : '1.0.0',
+      }),
+    });
+    rollout.node.addDependency(configuration);
   }
 }
 

@@ -28,6 +28,7 @@ export class LocalCloud {
         AWS_ENDPOINT_URL_IOT: iot.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         IOT_RETRY_BASE_DELAY_MS: String(retryBaseDelayMs),
+        JOB_POLL_BASE_DELAY_MS: '50',
         ...harnessOptions.env,
       },
       // As `cdk deploy` publishes assets: the versioned bootstrap bucket gives each upload a version.
