@@ -6,3 +6,4 @@ export * from './job-config';
 export * from './package-configuration';
 export * from './job-with-packages';
 export * from './job-template-with-packages';
+export * from './package-placeholder';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { IPackageVersion } from './package-version';
+import { jsonWithTokens, recordDocumentText } from './private/job-validation';
 
 /**
  * Whether a job ends once its targets have run it, or keeps running on things that join a
@@ -107,10 +108,26 @@ export interface JobDocumentConfig {
 
 /**
  * The job document: what devices receive. It can name the package versions' attributes and
- * artifacts with placeholders such as `${aws:iot:package:<p>:version:<v>:attributes:<key>}`.
+ * artifacts with placeholders such as `${aws:iot:package:<p>:version:<v>:attributes:<key>}`,
+ * written with `PackagePlaceholder`.
+ *
+ * The placeholders of an inline document (`fromObject`, `fromString`), whether written with
+ * `PackagePlaceholder` or by hand, are checked at synth time against the job's
+ * `destinationPackageVersions`. Parts that are tokens, and documents in S3, are not checked.
  */
 export abstract class JobDocument {
-  /** A document given as a JSON-serializable object; it may hold tokens. */
+  /**
+   * A document given as a JSON-serializable object; it may hold tokens.
+   *
+   * @example
+   * import { JobDocument, PackagePlaceholder, PackageVersion } from 'cdk-iot-package-catalog';
+   *
+   * declare const firmware: PackageVersion;
+   * JobDocument.fromObject({
+   *   operation: 'install',
+   *   url: PackagePlaceholder.attribute(firmware, 's3Url'),
+   * });
+   */
   public static fromObject(obj: { [key: string]: any }): JobDocument {
     return new ObjectDocument(obj);
   }
@@ -135,6 +152,8 @@ export abstract class JobDocument {
 class ObjectDocument extends JobDocument {
   constructor(private readonly obj: { [key: string]: any }) {
     super();
+    // The rendered document is a token; the synth-time placeholder checks read this text.
+    recordDocumentText(this, () => jsonWithTokens(this.obj));
   }
 
   public bind(scope: Construct): JobDocumentConfig {
@@ -310,7 +329,8 @@ export interface JobWithPackagesOptionsBase {
   readonly destinationPackageVersions: IPackageVersion[];
 
   /**
-   * Pre-signed URLs for artifact placeholders in the document.
+   * Pre-signed URLs for artifact placeholders in the document (`PackagePlaceholder.artifactUrl`);
+   * required when the document has one.
    * @default - no pre-signed URLs
    */
   readonly presignedUrlConfig?: JobPresignedUrlConfig;

@@ -4,7 +4,9 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
 import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
-import { validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow } from './private/job-validation';
+import {
+  validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow,
+} from './private/job-validation';
 
 /**
  * A job template that installs package versions.
@@ -97,6 +99,12 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
     (props.maintenanceWindows ?? []).forEach((w, i) => validateMaintenanceWindow(`maintenanceWindows[${i}]`, w));
     const document = props.document.bind(this);
     validateJobDocument(document.document);
+    validateDocumentPlaceholders({
+      document: props.document,
+      text: document.document,
+      destinationPackageVersions: props.destinationPackageVersions,
+      hasPresignedUrlRole: props.presignedUrlConfig !== undefined,
+    });
 
     const rollout = shared.JobExecutionsRolloutConfig;
     const retry = shared.JobExecutionsRetryConfig;

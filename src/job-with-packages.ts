@@ -1,15 +1,15 @@
 import { createHash } from 'crypto';
-import { ArnFormat, CustomResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOptionsBase } from './job-config';
 import { IJobTemplateWithPackages } from './job-template-with-packages';
 import { registerJob } from './private/configuration-registry';
 import { JobWithPackagesProperties, RESOURCE_TYPES } from './private/contract';
 import { validateAndRenderScheduling, validateAndRenderShared } from './private/job-render';
-import { validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets } from './private/job-validation';
+import {
+  validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
+} from './private/job-validation';
 import { packageArn, PackageCatalogProvider } from './private/provider';
-
-const PRESIGNED_URL_PLACEHOLDER = /\$\{aws:iot:package:[^}]*:artifact-location:s3-presigned-url\}/;
 
 /**
  * A job that installs package versions.
@@ -131,10 +131,12 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
     }
     const document = props.document?.bind(this);
     validateJobDocument(document?.document);
-    if (document?.document && !Token.isUnresolved(document.document)
-      && PRESIGNED_URL_PLACEHOLDER.test(document.document) && !props.presignedUrlConfig) {
-      throw new Error('document uses an artifact pre-signed URL placeholder: set presignedUrlConfig with a role that can read the artifacts.');
-    }
+    validateDocumentPlaceholders({
+      document: props.document,
+      text: document?.document,
+      destinationPackageVersions: props.destinationPackageVersions,
+      hasPresignedUrlRole: props.presignedUrlConfig !== undefined,
+    });
 
     const immutable = {
       Targets: props.targets,

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PackageVersionArtifact, PackageVersionS3Object } from './package-version-artifact';
 import { PackageVersionSbom } from './package-version-sbom';
 import { DefaultVersionProperties, PackageVersionProperties, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
-import { claimDefaultVersion, policyPackageName } from './private/package-registry';
+import { claimDefaultVersion, policyPackageName, registerDeclaredVersion } from './private/package-registry';
 import { PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateAttributes, validateDescription, validateRecipe, validateVersionName } from './private/validation';
 import { ISoftwarePackage } from './software-package';
@@ -249,6 +249,14 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     this.versionName = resource.getAttString('VersionName');
     this.packageVersionArn = resource.getAttString('PackageVersionArn');
     this.sbomValidationStatus = sbom ? resource.getAttString('SbomValidationStatus') : undefined;
+    registerDeclaredVersion(this, {
+      packageName: policyPackageName(props.package),
+      versionName: props.versionName,
+      attributeKeys: props.attributes === undefined ? []
+        : Token.isUnresolved(props.attributes) || Object.keys(props.attributes).some((key) => Token.isUnresolved(key))
+          ? undefined : Object.keys(props.attributes),
+      hasArtifact: props.artifact !== undefined,
+    });
 
     if (props.isDefaultVersion) {
       if (this.status === PackageVersionStatus.DRAFT) {

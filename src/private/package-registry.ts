@@ -46,3 +46,28 @@ export function claimDefaultVersion(pkg: IConstruct, version: IConstruct): void 
   }
   facts.defaultVersionPath = version.node.path;
 }
+
+/**
+ * What a package version of this app declares, for checks and placeholders that need the
+ * names as written (its `versionName` and `packageName` attributes are resource attributes).
+ */
+export interface DeclaredVersion {
+  /** The package name as declared: a literal, or the token the app gave. */
+  readonly packageName: string;
+  /** The version name as declared: a literal, or the token the app gave. */
+  readonly versionName: string;
+  /** The attribute keys, when the attributes are a literal map. */
+  readonly attributeKeys?: readonly string[];
+  readonly hasArtifact: boolean;
+}
+
+const DECLARED_VERSIONS = new WeakMap<IConstruct, DeclaredVersion>();
+
+export function registerDeclaredVersion(version: IConstruct, declared: DeclaredVersion): void {
+  DECLARED_VERSIONS.set(version, declared);
+}
+
+/** What the version declares, or undefined for a version not built by this library's construct. */
+export function declaredVersion(version: IConstruct): DeclaredVersion | undefined {
+  return DECLARED_VERSIONS.get(version);
+}
