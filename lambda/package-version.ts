@@ -96,14 +96,30 @@ async function associateSbom(context: HandlerContext, props: VersionProps, sbom:
   return associated.sbomValidationStatus;
 }
 
-async function applyActions(context: HandlerContext, props: VersionProps, actions: PackageVersionAction[]) {
+async function applyActions(context: HandlerContext, props: VersionProps, actions: PackageVersionAction[], stepPrefix = '') {
   for (const action of actions) {
     await context.iot.send(new UpdatePackageVersionCommand({
       packageName: props.packageName,
       versionName: props.versionName,
       action,
-      clientToken: context.token(`UpdatePackageVersion/${action}`),
+      clientToken: context.token(`${stepPrefix}UpdatePackageVersion/${action}`),
     }));
+  }
+}
+
+/**
+ * Moves the version from `assumed` to its desired status. When the status was assumed from
+ * the previous template and the service refuses an action for the version's state, the
+ * actual status is read and the move planned again from it.
+ */
+async function applyTransitions(context: HandlerContext, props: VersionProps, assumed: PackageVersionStatusValue, mayReplan: boolean) {
+  try {
+    await applyActions(context, props, transitions(assumed, props.status));
+  } catch (error) {
+    if (!mayReplan || !['ConflictException', 'ValidationException'].includes(errorName(error))) throw error;
+    const actual = ((await getVersion(context, props)).status ?? 'DRAFT') as PackageVersionStatusValue;
+    if (actual === assumed) throw error;
+    await applyActions(context, props, transitions(actual, props.status), 'Replanned/');
   }
 }
 
@@ -144,9 +160,12 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
   let attributesChanged = !sameMap(props.attributes, old.attributes);
   let artifactChanged = !sameS3Object(props.artifact, old.artifact);
   let current = old.status;
-  if (attributesChanged || artifactChanged || props.status !== old.status) {
-    // Converge on what the service holds, not on the previous template: after a partly
-    // failed deploy the two differ, and a rollback replays a change that never happened.
+  // A change the service may refuse is checked against what the service holds, not against
+  // the previous template: after a partly failed deploy the two differ, and a rollback
+  // replays a change that never happened. A plain status change trusts the template and
+  // reads only if the service refuses the action (see applyTransitions).
+  const stateRead = attributesChanged || artifactChanged || (props.status === 'DRAFT' && old.status !== 'DRAFT');
+  if (stateRead) {
     const actual = await getVersion(context, props);
     current = (actual.status ?? 'DRAFT') as PackageVersionStatusValue;
     attributesChanged = !sameMap(props.attributes, actual.attributes ?? {});
@@ -166,8 +185,6 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
       'To start a new draft, use a new versionName.',
     );
   }
-  const actions = transitions(current, props.status);
-
   const changed: EditableField[] = [];
   // The API cannot clear a description (it must match [^\p{C}]+): a removed one stays as it was.
   if (props.description !== undefined && props.description !== old.description) changed.push('description');
@@ -185,7 +202,7 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
     } else if (props.sbom) {
       sbomValidationStatus = (await getVersion(context, props)).sbomValidationStatus;
     }
-    await applyActions(context, props, actions);
+    await applyTransitions(context, props, current, !stateRead);
   } catch (error) {
     // Leave the fields as they were, so that CloudFormation's rollback finds the previous state;
     // the rollback's own update restores the previous SBOM.

@@ -7,7 +7,7 @@ import {
   ListPackageVersionsCommand,
   UpdatePackageCommand,
 } from '@aws-sdk/client-iot';
-import { ResourceError, isNotFound } from './shared/errors';
+import { errorName, isNotFound, ResourceError } from './shared/errors';
 import { packageArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
 import { nonEmpty, optionalBoolean, optionalString, requiredString, stringMap } from './shared/properties';
@@ -72,6 +72,27 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
 async function remove(context: HandlerContext): Promise<void> {
   const props = parseProps(context.event.ResourceProperties);
   const packageName = props.packageName;
+  if (props.autoDeleteVersions) {
+    await deleteAllVersions(context, packageName);
+  }
+  try {
+    // The service refuses to delete a package that still has versions (a missing package is
+    // a success): only then are the versions listed, to name them.
+    await context.iot.send(new DeletePackageCommand({ packageName, clientToken: context.token('DeletePackage') }));
+  } catch (error) {
+    if (isNotFound(error)) return;
+    if (!['ValidationException', 'ConflictException'].includes(errorName(error))) throw error;
+    const versions = await listVersionNames(context.iot, packageName);
+    if (versions.length === 0) throw error;
+    throw new ResourceError(
+      `Package ${packageName} still has versions that this stack does not manage: ${versions.join(', ')}. ` +
+      'Delete them first, or set autoDeleteVersions: true on the SoftwarePackage to delete them with it.',
+    );
+  }
+}
+
+/** Deletes every version of the package, after removing the default designation. */
+async function deleteAllVersions(context: HandlerContext, packageName: string) {
   let versions: string[];
   try {
     versions = await listVersionNames(context.iot, packageName);
@@ -80,20 +101,7 @@ async function remove(context: HandlerContext): Promise<void> {
     if (isNotFound(error) || !(await packageExists(context.iot, packageName))) return;
     throw error;
   }
-  if (versions.length > 0) {
-    if (!props.autoDeleteVersions) {
-      throw new ResourceError(
-        `Package ${packageName} still has versions that this stack does not manage: ${versions.join(', ')}. ` +
-        'Delete them first, or set autoDeleteVersions: true on the SoftwarePackage to delete them with it.',
-      );
-    }
-    await deleteAllVersions(context, packageName, versions);
-  }
-  await context.iot.send(new DeletePackageCommand({ packageName, clientToken: context.token('DeletePackage') }));
-}
-
-/** Deletes every version, the default last and only after its designation is removed. */
-async function deleteAllVersions(context: HandlerContext, packageName: string, versions: string[]) {
+  if (versions.length === 0) return;
   const pkg = await context.iot.send(new GetPackageCommand({ packageName }));
   if (pkg.defaultVersionName) {
     await context.iot.send(new UpdatePackageCommand({

@@ -178,13 +178,42 @@ describe('update', () => {
     expect(mutatingCalls(emu)).toEqual(['UpdatePackageVersion:PUBLISH 200', 'UpdatePackageVersion:DEPRECATE 200']);
   });
 
-  test('the actual status decides: a version published out of band is not published twice', async () => {
+  test('a status change trusts the template: one call, no read', async () => {
     await createPackage();
-    await createVersion('1.0.0', { Status: 'DRAFT' });
-    await iot.send(new UpdatePackageVersionCommand({ packageName: 'fw', versionName: '1.0.0', action: 'PUBLISH' }));
+    await createVersion('1.0.0');
     emu.clearCalls();
-    await run(cfnEvent('Update', TYPES.packageVersion, verProps('1.0.0'), { physicalId: 'fw/1.0.0', old: verProps('1.0.0', { Status: 'DRAFT' }) }));
-    expect(mutatingCalls(emu)).toEqual([]);
+    await run(cfnEvent('Update', TYPES.packageVersion, verProps('1.0.0', { Status: 'DEPRECATED' }), { physicalId: 'fw/1.0.0', old: verProps('1.0.0') }));
+    expect(emu.calls.map((c) => `${c.operation}:${c.input.action}`)).toEqual(['UpdatePackageVersion:DEPRECATE']);
+  });
+
+  test('when the service refuses an action for the version\'s state, the move is planned again from the actual status', async () => {
+    // GIVEN a version deprecated out of band, while the template still says PUBLISHED
+    await createPackage();
+    await createVersion('1.0.0');
+    await iot.send(new UpdatePackageVersionCommand({ packageName: 'fw', versionName: '1.0.0', action: 'DEPRECATE' }));
+    // AND a service that refuses a DEPRECATE of a DEPRECATED version
+    emu.faults.failOperation('UpdatePackageVersion', {
+      resource: 'fw/1.0.0',
+      times: 1,
+      when: (input) => input.action === 'DEPRECATE',
+      error: { name: 'ConflictException', status: 409, message: 'already DEPRECATED' },
+    });
+    emu.clearCalls();
+
+    // WHEN the template moves it to DEPRECATED
+    await run(cfnEvent('Update', TYPES.packageVersion, verProps('1.0.0', { Status: 'DEPRECATED' }), { physicalId: 'fw/1.0.0', old: verProps('1.0.0') }));
+
+    // THEN it reads the actual status and finds nothing left to do
+    expect(emu.calls.map((c) => `${c.operation}:${c.status}`)).toEqual(['UpdatePackageVersion:409', 'GetPackageVersion:200']);
+    expect(version('1.0.0')?.status).toEqual('DEPRECATED');
+  });
+
+  test('a refusal that the actual status does not explain is reported', async () => {
+    await createPackage();
+    await createVersion('1.0.0');
+    emu.faults.failOperation('UpdatePackageVersion', { resource: 'fw/1.0.0', error: { name: 'ConflictException', status: 409, message: 'refused' } });
+    await expect(run(cfnEvent('Update', TYPES.packageVersion, verProps('1.0.0', { Status: 'DEPRECATED' }), { physicalId: 'fw/1.0.0', old: verProps('1.0.0') })))
+      .rejects.toThrow('refused');
   });
 
   test('a versionName change creates the new version under a new physical id; the old stays for cleanup', async () => {
@@ -288,12 +317,12 @@ describe('default version', () => {
 });
 
 describe('delete', () => {
-  test('a package with no versions: list, then delete', async () => {
+  test('a package with no versions: one DeletePackage call', async () => {
     await createPackage();
     emu.clearCalls();
     await run(cfnEvent('Delete', TYPES.softwarePackage, pkgProps(), { physicalId: 'fw' }));
     expect(emu.snapshot().packages).toEqual([]);
-    expect(emu.calls.map((c) => c.operation)).toEqual(['ListPackageVersions', 'DeletePackage']);
+    expect(emu.calls.map((c) => c.operation)).toEqual(['DeletePackage']);
   });
 
   test('versions created outside the stack: the delete fails naming them, and nothing is deleted', async () => {
@@ -305,7 +334,8 @@ describe('delete', () => {
     await expect(run(cfnEvent('Delete', TYPES.softwarePackage, pkgProps(), { physicalId: 'fw' }))).rejects.toThrow(
       'Package fw still has versions that this stack does not manage: manual-1, manual-2. ' +
       'Delete them first, or set autoDeleteVersions: true on the SoftwarePackage to delete them with it.');
-    expect(mutatingCalls(emu)).toEqual([]);
+    // the service refused the delete; then the versions were listed to name them
+    expect(emu.calls.map((c) => `${c.operation}:${c.status}`)).toEqual(['DeletePackage:400', 'ListPackageVersions:200']);
     expect(emu.snapshot().packages[0].versions).toHaveLength(2);
   });
 
