@@ -4,6 +4,7 @@ import {
   CreateJobCommand,
   DeleteJobCommand,
   DescribeJobCommand,
+  GetJobDocumentCommand,
   GetPackageVersionCommand,
   IoTClient,
   JobExecutionsRetryConfig,
@@ -219,14 +220,19 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
   }
 }
 
+/** Whether the job in the service already has the properties that cannot change in place. */
 async function isSameJob(iot: IoTClient, props: JobProps): Promise<boolean> {
   const { job, documentSource } = await iot.send(new DescribeJobCommand({ jobId: props.jobId }));
-  return job !== undefined
+  const same = job !== undefined
     && job.status !== 'DELETION_IN_PROGRESS'
     && sameSet(job.targets ?? [], props.targets)
     && sameSet(job.destinationPackageVersions ?? [], props.destinationPackageVersions)
+    && (job.targetSelection ?? 'SNAPSHOT') === props.targetSelection
     && (job.jobTemplateArn ?? undefined) === props.jobTemplateArn
     && (documentSource ?? undefined) === props.documentSource;
+  if (!same || props.document === undefined) return same;
+  const { document } = await iot.send(new GetJobDocumentCommand({ jobId: props.jobId }));
+  return document === props.document;
 }
 
 async function update(context: HandlerContext): Promise<ResourceResult> {
@@ -240,24 +246,30 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
   const fixed = IMMUTABLE.filter((key) => key === 'targets' || key === 'destinationPackageVersions'
     ? !sameSet(props[key], old[key])
     : !same(props[key], old[key]));
-  if (fixed.length > 0) {
+  // CloudFormation rolls back a refused update with the properties swapped: the job still has
+  // them, so there is nothing to refuse.
+  if (fixed.length > 0 && !(await isSameJob(context.iot, props))) {
     throw new ForbiddenChangeError(
       `Job ${props.jobId}: ${fixed.join(', ')} cannot change on an existing job. Nothing was changed. ` +
       'Set a new jobId (or leave jobId unset: the generated id changes with these properties) to replace the job.',
     );
   }
   const changed = MUTABLE.filter((key) => !same(props[key], old[key]));
+  // The service cannot take a configuration off a job: it stays. Failing here would also fail
+  // the rollback of an update that added one, and leave the stack in UPDATE_ROLLBACK_FAILED.
   const removed = changed.filter((key) => props[key] === undefined);
   if (removed.length > 0) {
-    throw new ForbiddenChangeError(
-      `Job ${props.jobId}: ${removed.join(', ')} cannot be removed from an existing job. Nothing was changed. ` +
-      'Keep it, or set a new jobId to replace the job.',
-    );
+    console.log(JSON.stringify({
+      message: 'warning',
+      jobId: props.jobId,
+      warning: `${removed.join(', ')} cannot be removed from an existing job and stays as it is; set a new jobId to replace the job without it.`,
+    }));
   }
-  if (changed.length > 0) {
+  const applied = changed.filter((key) => props[key] !== undefined);
+  if (applied.length > 0) {
     await context.iot.send(new UpdateJobCommand({
       jobId: props.jobId,
-      ...Object.fromEntries(changed.map((key) => [key, props[key]])),
+      ...Object.fromEntries(applied.map((key) => [key, props[key]])),
     }));
   }
   return result(context, props.jobId);

@@ -4,6 +4,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
 import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
+import { versionIdentity } from './private/package-registry';
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow,
 } from './private/job-validation';
@@ -127,7 +128,10 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
       },
       maintenanceWindows: windows?.map((w) => ({ startTime: w.StartTime, durationInMinutes: w.DurationInMinutes })),
     };
-    const jobTemplateId = props.jobTemplateId ?? Lazy.string({ produce: () => this.generateId(settings) });
+    // Every property is create-only: the id must change with the versions' names, which their
+    // ARN attributes do not show at synth.
+    const identity = { ...settings, destinationPackageVersions: props.destinationPackageVersions.map(versionIdentity) };
+    const jobTemplateId = props.jobTemplateId ?? Lazy.string({ produce: () => this.generateId(identity) });
     const resource = new iot.CfnJobTemplate(this, 'Resource', { jobTemplateId, ...settings });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
 

@@ -9,6 +9,7 @@ import { validateAndRenderScheduling, validateAndRenderShared } from './private/
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
 } from './private/job-validation';
+import { versionIdentity } from './private/package-registry';
 import { packageArn, PackageCatalogProvider } from './private/provider';
 
 /**
@@ -147,7 +148,14 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
       JobTemplateArn: props.jobTemplate?.jobTemplateArn,
       SchedulingConfig: scheduling,
     };
-    const jobId = props.jobId ?? Lazy.string({ produce: () => this.generateJobId(immutable) });
+    // The versions and the template by the names known at synth: their ARNs are attributes,
+    // the same tokens when a version or the template is replaced.
+    const identity = {
+      ...immutable,
+      DestinationPackageVersions: props.destinationPackageVersions.map(versionIdentity),
+      JobTemplateArn: props.jobTemplate?.jobTemplateId,
+    };
+    const jobId = props.jobId ?? Lazy.string({ produce: () => this.generateJobId(identity) });
     const stack = Stack.of(this);
     const jobArn = stack.formatArn({ service: 'iot', resource: 'job', resourceName: jobId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
 

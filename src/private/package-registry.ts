@@ -71,3 +71,13 @@ export function registerDeclaredVersion(version: IConstruct, declared: DeclaredV
 export function declaredVersion(version: IConstruct): DeclaredVersion | undefined {
   return DECLARED_VERSIONS.get(version);
 }
+
+/**
+ * What names a version in IoT as known at synth (`<package>/<version>` as declared), or its ARN
+ * for a version from elsewhere. A version's ARN attribute is the same token when the version is
+ * replaced: generated job and template ids hash this instead, so that they change with it.
+ */
+export function versionIdentity(version: IConstruct & { readonly packageVersionArn: string }): string {
+  const declared = DECLARED_VERSIONS.get(version);
+  return declared ? `${declared.packageName}/${declared.versionName}` : version.packageVersionArn;
+}

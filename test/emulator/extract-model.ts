@@ -26,7 +26,7 @@ export const IMPLEMENTED_OPERATIONS = [
   // fleet indexing
   'GetIndexingConfiguration', 'UpdateIndexingConfiguration',
   // jobs and job templates
-  'CreateJob', 'DescribeJob', 'UpdateJob', 'CancelJob', 'DeleteJob', 'ListJobs',
+  'CreateJob', 'DescribeJob', 'GetJobDocument', 'UpdateJob', 'CancelJob', 'DeleteJob', 'ListJobs',
   'CreateJobTemplate', 'DescribeJobTemplate', 'DeleteJobTemplate', 'ListJobTemplates',
 ] as const;
 

@@ -649,6 +649,8 @@ const DescribeJob: Handler = (ctx) => {
   return { documentSource: j.documentSource, job: jobView(ctx, j) };
 };
 
+const GetJobDocument: Handler = (ctx) => ({ document: getJob(ctx, ctx.input.jobId).document });
+
 const UpdateJob: Handler = (ctx) => {
   const i = ctx.input;
   const j = getJob(ctx, i.jobId);
@@ -814,6 +816,7 @@ export const HANDLERS: Record<string, Handler> = {
   UpdateIndexingConfiguration,
   CreateJob,
   DescribeJob,
+  GetJobDocument,
   UpdateJob,
   CancelJob,
   DeleteJob,

@@ -146,14 +146,25 @@ describe('update', () => {
     expect(mutatingCalls(emu)).toEqual([]);
   });
 
-  test('removing a configuration the service cannot remove fails before any change', async () => {
+  test('a configuration the service cannot remove stays on the job, with a warning; other changes apply', async () => {
+    // GIVEN a job with a timeout
     await givenVersions();
     const old = jobProps({ TimeoutConfig: { InProgressTimeoutInMinutes: '30' } });
     await run(cfnEvent('Create', TYPES.jobWithPackages, old));
     emu.clearCalls();
-    await expect(run(cfnEvent('Update', TYPES.jobWithPackages, jobProps(), { old, physicalId: 'fw-rollout' })))
-      .rejects.toThrow('Job fw-rollout: timeoutConfig cannot be removed from an existing job.');
-    expect(mutatingCalls(emu)).toEqual([]);
+
+    // WHEN the timeout is removed and the description changed (also how a rollback of an
+    // update that added a timeout arrives)
+    const { logs, response } = await invoke((url) => cfnEvent('Update', TYPES.jobWithPackages, jobProps({ Description: 'new' }),
+      { old, physicalId: 'fw-rollout', responseUrl: url }));
+
+    // THEN the update succeeds: the description changes, the timeout stays, and the log says why
+    expect(response.Status).toEqual('SUCCESS');
+    expect(mutatingCalls(emu)).toEqual(['UpdateJob 200']);
+    expect(emu.callsTo('UpdateJob')[0].input).toEqual(expect.not.objectContaining({ timeoutConfig: expect.anything() }));
+    expect(job()?.description).toEqual('new');
+    expect(job()?.timeoutConfig).toEqual({ inProgressTimeoutInMinutes: 30 });
+    expect(logs.join('\n')).toContain('timeoutConfig cannot be removed from an existing job and stays as it is');
   });
 });
 
