@@ -149,6 +149,26 @@ const bench = project.addTask('bench', {
 bench.spawn(project.tasks.tryFind('bundle')!);
 bench.exec('tsx bench/run.ts', { receiveArgs: true });
 
+// Integration tests for real accounts; here their snapshots are verified offline (synth and
+// compare, no deploy). integ-runner ignores asset hashes; `integ:update` rewrites snapshots.
+const integApp = 'integ-runner --directory test/integ --language typescript --app "node --import tsx {filePath}"';
+// AWS_REGION skips a region probe of the EC2 metadata service (about 9 s per test offline).
+const integ = project.addTask('integ', {
+  description: 'Verify the integ test snapshots offline',
+  env: { AWS_REGION: 'us-east-1' },
+});
+integ.spawn(project.tasks.tryFind('bundle')!);
+integ.exec(integApp, { receiveArgs: true });
+const integUpdate = project.addTask('integ:update', {
+  description: 'Rewrite the integ test snapshots from a fresh synth, without deploying',
+  env: { AWS_REGION: 'us-east-1' },
+});
+integUpdate.spawn(project.tasks.tryFind('bundle')!);
+integUpdate.exec(`${integApp} --update-on-failed --force --dry-run --parallel-regions us-east-1`);
+integUpdate.exec('tsx test/integ/prune-snapshot-assets.ts');
+project.testTask.spawn(integ);
+project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot/asset.*');
+
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 project.synth();
