@@ -1,0 +1,22 @@
+/** The same stack written with the L1 `CfnSoftwarePackage` / `CfnSoftwarePackageVersion`. */
+import { App, Stack } from 'aws-cdk-lib';
+import { CfnSoftwarePackage, CfnSoftwarePackageVersion } from 'aws-cdk-lib/aws-iot';
+import { Construct } from 'constructs';
+import { BENCH_ENV, PACKAGE_NAME, versionSpec } from './spec';
+
+export function buildL1App(n: number, outdir: string): { app: App; stack: Stack } {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'BenchL1', { env: BENCH_ENV });
+  const scope = new Construct(stack, 'Firmware');
+  const pkg = new CfnSoftwarePackage(scope, 'Resource', { packageName: PACKAGE_NAME, description: 'Firmware of the bench fleet' });
+  for (let i = 0; i < n; i++) {
+    const spec = versionSpec(i);
+    new CfnSoftwarePackageVersion(scope, spec.id, {
+      packageName: pkg.ref,
+      versionName: spec.versionName,
+      description: spec.description,
+      attributes: spec.attributes,
+    });
+  }
+  return { app, stack };
+}

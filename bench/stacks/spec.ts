@@ -1,0 +1,19 @@
+/** What the synth benchmark declares, identically for the L2 and the L1 stack. */
+export const BENCH_ENV = { account: '123456789012', region: 'us-east-1' };
+export const PACKAGE_NAME = 'bench-firmware';
+
+export interface VersionSpec {
+  readonly id: string;
+  readonly versionName: string;
+  readonly description: string;
+  readonly attributes: Record<string, string>;
+}
+
+export function versionSpec(i: number): VersionSpec {
+  return {
+    id: `V${i}`,
+    versionName: `1.${Math.floor(i / 100)}.${i % 100}`,
+    description: `Release ${i} of the bench firmware`,
+    attributes: { board: 'rev-b', build: String(1000 + i) },
+  };
+}
