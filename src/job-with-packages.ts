@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ArnFormat, CustomResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { ArnFormat, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOptionsBase } from './job-config';
 import { IJobTemplateWithPackages } from './job-template-with-packages';
@@ -179,18 +179,16 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
       ...shared,
       ForceDelete: props.forceDelete === false ? 'false' : 'true',
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.jobWithPackages,
       properties,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
     });
-    provider.bind(resource);
     resource.node.addDependency(policy);
     registerJob(this);
 
-    this.jobId = resource.getAttString('JobId');
-    this.jobArn = resource.getAttString('JobArn');
+    this.jobId = Token.asString(resource.getAtt('JobId'));
+    this.jobArn = Token.asString(resource.getAtt('JobArn'));
   }
 
   /**

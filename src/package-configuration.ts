@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './private/nag';
@@ -88,26 +88,22 @@ export class PackageConfiguration extends Resource {
       RoleArn: this.role.roleArn,
       VersionUpdateByJobs: this.versionUpdateByJobs ? 'true' : 'false',
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.packageConfiguration,
       properties,
       removalPolicy,
     });
-    provider.bind(resource);
     // The role's permissions are in place before the service is told to use it.
     resource.node.addDependency(this.role);
 
     if (props.fleetIndexing) {
       provider.grantFleetIndexing();
       const indexingProperties: PackageFleetIndexingProperties = { ShadowName: PACKAGE_SHADOW_NAME };
-      const indexing = new CustomResource(this, 'FleetIndexing', {
-        serviceToken: provider.serviceToken,
+      provider.createResource(this, 'FleetIndexing', {
         resourceType: RESOURCE_TYPES.packageFleetIndexing,
         properties: indexingProperties,
         removalPolicy,
       });
-      provider.bind(indexing);
     }
   }
 

@@ -1,4 +1,4 @@
-import { CustomResource, Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PackageVersionArtifact, PackageVersionS3Object } from './package-version-artifact';
 import { PackageVersionSbom } from './package-version-sbom';
@@ -237,18 +237,16 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       Sbom: sbom && s3ObjectProperty(sbom),
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.packageVersion,
       properties,
       removalPolicy,
     });
-    provider.bind(resource);
 
-    this.packageName = resource.getAttString('PackageName');
-    this.versionName = resource.getAttString('VersionName');
-    this.packageVersionArn = resource.getAttString('PackageVersionArn');
-    this.sbomValidationStatus = sbom ? resource.getAttString('SbomValidationStatus') : undefined;
+    this.packageName = Token.asString(resource.getAtt('PackageName'));
+    this.versionName = Token.asString(resource.getAtt('VersionName'));
+    this.packageVersionArn = Token.asString(resource.getAtt('PackageVersionArn'));
+    this.sbomValidationStatus = sbom ? Token.asString(resource.getAtt('SbomValidationStatus')) : undefined;
     registerDeclaredVersion(this, {
       packageName: policyPackageName(props.package),
       versionName: props.versionName,
@@ -280,13 +278,11 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       PackageName: pkg.packageName,
       VersionName: this.versionName,
     };
-    const pointer = new CustomResource(scope, 'DefaultVersion', {
-      serviceToken: provider.serviceToken,
+    provider.createResource(scope, 'DefaultVersion', {
       resourceType: RESOURCE_TYPES.defaultVersion,
       properties,
       removalPolicy,
     });
-    provider.bind(pointer);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { ArnFormat, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PackageVersion, PackageVersionOptions } from './package-version';
 import { RESOURCE_TYPES, SoftwarePackageProperties } from './private/contract';
@@ -147,16 +147,14 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
       AutoDeleteVersions: props.autoDeleteVersions ? 'true' : undefined,
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.softwarePackage,
       properties,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
     });
-    provider.bind(resource);
 
-    this.packageName = resource.getAttString('PackageName');
-    this.packageArn = resource.getAttString('PackageArn');
+    this.packageName = Token.asString(resource.getAtt('PackageName'));
+    this.packageArn = Token.asString(resource.getAtt('PackageArn'));
   }
 }
 

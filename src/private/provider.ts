@@ -1,11 +1,19 @@
 import * as path from 'path';
-import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag';
+
+export interface CustomResourceOptions {
+  /** `Custom::...`: permanent once shipped. */
+  readonly resourceType: string;
+  /** The properties of the contract in contract.ts. */
+  readonly properties: object;
+  readonly removalPolicy?: RemovalPolicy;
+}
 
 /** The IoT actions each kind of resource needs, on the package ARN and its versions. */
 const PACKAGE_ACTIONS = [
@@ -95,9 +103,23 @@ export class PackageCatalogProvider extends Construct {
       'iot:UpdateIndexingConfiguration act on account-level settings and support no resource-level scope.');
   }
 
-  /** Makes a custom resource of this provider wait until its permissions are in place. */
-  public bind(resource: CustomResource): void {
-    resource.node.addDependency(this.policy);
+  /**
+   * A custom resource served by this provider, which waits until the provider's permissions
+   * are in place. An L1 resource with an L1 dependency: the template is what CustomResource
+   * would render, at a fraction of the synth time for stacks of hundreds of versions
+   * (`npm run bench`). DeletionPolicy is written only when it is not CloudFormation's default.
+   */
+  public createResource(scope: Construct, id: string, options: CustomResourceOptions): CfnResource {
+    const resource = new CfnResource(scope, id, {
+      type: options.resourceType,
+      properties: { ServiceToken: this.serviceToken, ...options.properties },
+    });
+    resource.addDependency(this.policy.node.defaultChild as CfnResource);
+    const removalPolicy = options.removalPolicy ?? RemovalPolicy.DESTROY;
+    if (removalPolicy !== RemovalPolicy.DESTROY) {
+      resource.applyRemovalPolicy(removalPolicy);
+    }
+    return resource;
   }
 
   /** Grants the package-level actions on one package. */

@@ -53,7 +53,7 @@ describe('SoftwarePackage', () => {
     });
   });
 
-  test('defaults: DESTROY, no autoDeleteVersions, no tags', () => {
+  test('defaults: DESTROY (CloudFormation\'s default, so no DeletionPolicy), no autoDeleteVersions, no tags', () => {
     const stack = newStack();
     new SoftwarePackage(stack, 'Pkg', { packageName: 'p' });
     Template.fromStack(stack).hasResource('Custom::IotSoftwarePackage', {
@@ -61,7 +61,8 @@ describe('SoftwarePackage', () => {
         ServiceToken: Match.anyValue(),
         PackageName: 'p',
       }),
-      DeletionPolicy: 'Delete',
+      DeletionPolicy: Match.absent(),
+      UpdateReplacePolicy: Match.absent(),
     });
   });
 
