@@ -369,7 +369,7 @@ function buildRows(report: Omit<Report, 'rows' | 'goals'>): Row[] {
       rows.push({
         section: '4 throttled',
         figure: `${name}: calls admitted / throttled; max attempts`,
-        value: `${p.admittedCalls} / ${p.throttledCalls}; ${p.maxAttemptsOfOneCall} (of 10)`,
+        value: `${p.admittedCalls} / ${p.throttledCalls}; ${p.maxAttemptsOfOneCall} (handler allows 30)`,
         goal: `(min ${p.minimumCalls} calls)`,
         verdict: 'info',
       });
