@@ -223,14 +223,14 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
 /** Whether the job in the service already has the properties that cannot change in place. */
 async function isSameJob(iot: IoTClient, props: JobProps): Promise<boolean> {
   const { job, documentSource } = await iot.send(new DescribeJobCommand({ jobId: props.jobId }));
-  const same = job !== undefined
+  const unchanged = job !== undefined
     && job.status !== 'DELETION_IN_PROGRESS'
     && sameSet(job.targets ?? [], props.targets)
     && sameSet(job.destinationPackageVersions ?? [], props.destinationPackageVersions)
     && (job.targetSelection ?? 'SNAPSHOT') === props.targetSelection
     && (job.jobTemplateArn ?? undefined) === props.jobTemplateArn
     && (documentSource ?? undefined) === props.documentSource;
-  if (!same || props.document === undefined) return same;
+  if (!unchanged || props.document === undefined) return unchanged;
   const { document } = await iot.send(new GetJobDocumentCommand({ jobId: props.jobId }));
   return document === props.document;
 }

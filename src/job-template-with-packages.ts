@@ -4,10 +4,10 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
 import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
-import { versionIdentity } from './private/package-registry';
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow,
 } from './private/job-validation';
+import { versionIdentity } from './private/package-registry';
 
 /**
  * A job template that installs package versions.

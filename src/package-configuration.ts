@@ -1,9 +1,9 @@
 import { ArnFormat, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResource } from './private/nag';
 import { claimPackageConfiguration } from './private/configuration-registry';
 import { PackageConfigurationProperties, PackageFleetIndexingProperties, RESOURCE_TYPES } from './private/contract';
+import { acknowledgeWildcardResource } from './private/nag';
 import { PackageCatalogProvider } from './private/provider';
 
 /** The reserved named shadow in which jobs record the package versions of a thing. */

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { newStack } from './util';
 import { JobDocument, JobTargets, JobWithPackages, PackagePlaceholder, PackageVersionArtifact, SoftwarePackage } from '../../src';
 
