@@ -169,6 +169,17 @@ integUpdate.exec('tsx test/integ/prune-snapshot-assets.ts');
 project.testTask.spawn(integ);
 project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot/asset.*');
 
+// The library supports aws-cdk-lib from 2.257.0 (the devDependency) to the newest: CI also runs
+// the construct, cdk-nag and lifecycle suites against the newest release measured here. This
+// changes node_modules without saving; `npm ci` restores them.
+project.addTask('test:latest-cdk', {
+  description: 'Run the construct, cdk-nag and lifecycle tests against the newest aws-cdk-lib',
+  steps: [
+    { exec: 'npm install --no-save --no-audit --no-fund aws-cdk-lib@2.276.0' },
+    { exec: 'jest --coverage=false --ci test/constructs test/nag test/lifecycle' },
+  ],
+});
+
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 project.synth();
