@@ -15,7 +15,7 @@ import {
   UpdateJobCommand,
 } from '@aws-sdk/client-iot';
 import { errorName, ForbiddenChangeError, isNotFound, ResourceError } from './shared/errors';
-import { stackEnvironment } from './shared/event';
+import { iotArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
 import { optionalString, requiredString } from './shared/properties';
 import { JobWithPackagesAttributes, NumberValue } from '../src/private/contract';
@@ -151,8 +151,7 @@ function sameSet(a: string[], b: string[]): boolean {
 }
 
 function jobArnOf(context: HandlerContext, jobId: string): string {
-  const { partition, region, account } = stackEnvironment(context.event);
-  return `arn:${partition}:iot:${region}:${account}:job/${jobId}`;
+  return iotArnOf(context.event, `job/${jobId}`);
 }
 
 function result(context: HandlerContext, jobId: string, jobArn?: string): ResourceResult {

@@ -30,9 +30,14 @@ export function stackEnvironment(event: CustomResourceEvent): { partition: strin
   return { partition, region, account };
 }
 
-export function packageArnOf(event: CustomResourceEvent, packageName: string): string {
+/** `arn:<partition>:iot:<region>:<account>:<resource>` in the stack's account and region. */
+export function iotArnOf(event: CustomResourceEvent, resource: string): string {
   const { partition, region, account } = stackEnvironment(event);
-  return `arn:${partition}:iot:${region}:${account}:package/${packageName}`;
+  return `arn:${partition}:iot:${region}:${account}:${resource}`;
+}
+
+export function packageArnOf(event: CustomResourceEvent, packageName: string): string {
+  return iotArnOf(event, `package/${packageName}`);
 }
 
 /** Fields whose values the service marks as sensitive: logged by name only. */

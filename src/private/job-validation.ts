@@ -4,6 +4,7 @@ import type {
 } from '../job-config';
 import type { IPackageVersion } from '../package-version';
 import { declaredVersion } from './package-registry';
+import { CONTROL_CHARACTER, describeControlCharacter, isLiteral, quote } from './validation';
 
 /**
  * Synth-time checks of jobs and job templates against the service model
@@ -28,22 +29,12 @@ export const JOB_LIMITS = {
 } as const;
 
 const ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
-const CONTROL_CHARACTER = /\p{C}/u;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
 const TARGET_ARN = /^arn:[^:]+:iot:[^:]*:[^:]*:(thing|thinggroup)\/([^/]+)$/;
 const TARGET_NAME = /^[a-zA-Z0-9:_-]+$/;
 
-function isLiteral(value: string | undefined): value is string {
-  return value !== undefined && !Token.isUnresolved(value);
-}
-
 function isLiteralNumber(value: number | undefined): value is number {
   return value !== undefined && !Token.isUnresolved(value);
-}
-
-function quote(value: string): string {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return JSON.stringify(shown);
 }
 
 /** `jobId` / `jobTemplateId`: 1-64 characters of `[a-zA-Z0-9_-]`. */
@@ -63,10 +54,8 @@ export function validateJobDescription(value: string | undefined): void {
   if (value.length < 1 || value.length > JOB_LIMITS.descriptionLength) {
     throw new Error(`description must be 1-${JOB_LIMITS.descriptionLength} characters long, got ${value.length}.`);
   }
-  const match = CONTROL_CHARACTER.exec(value);
-  if (match) {
-    const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new Error(`description ${quote(value)} must not contain control characters (found U+${code} at position ${match.index}).`);
+  if (CONTROL_CHARACTER.test(value)) {
+    throw new Error(`description ${quote(value)} must not contain control characters (found ${describeControlCharacter(value)}).`);
   }
 }
 

@@ -9,7 +9,7 @@ import { Token } from 'aws-cdk-lib';
 const NAME_PATTERN = /^[a-zA-Z0-9\-_.]+$/;
 const ATTRIBUTE_KEY_PATTERN = /^[a-zA-Z0-9:_-]+$/;
 const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const CONTROL_CHARACTER = /\p{C}/u;
+export const CONTROL_CHARACTER = /\p{C}/u;
 
 export const LIMITS = {
   packageNameLength: 128,
@@ -22,16 +22,19 @@ export const LIMITS = {
   tagValueLength: 256,
 } as const;
 
-function isLiteral(value: string | undefined): value is string {
+/** A value known at synth time: defined and not an unresolved token. */
+export function isLiteral(value: string | undefined): value is string {
   return value !== undefined && !Token.isUnresolved(value);
 }
 
-function quote(value: string): string {
+/** The value as shown in an error message, shortened past 80 characters. */
+export function quote(value: string): string {
   const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
   return JSON.stringify(shown);
 }
 
-function describeControlCharacter(value: string): string {
+/** `U+XXXX at position N` of the first control character. */
+export function describeControlCharacter(value: string): string {
   const match = CONTROL_CHARACTER.exec(value)!;
   const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
   return `U+${code} at position ${match.index}`;
