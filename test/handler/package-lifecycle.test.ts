@@ -361,6 +361,28 @@ describe('delete', () => {
     await expect(run(cfnEvent('Delete', TYPES.packageVersion, verProps('never-created'), { physicalId: 'fw/never-created' }))).resolves.toBeDefined();
   });
 
+  test('autoDeleteVersions on a package already gone succeeds', async () => {
+    await expect(run(cfnEvent('Delete', TYPES.softwarePackage, pkgProps({ AutoDeleteVersions: 'true' }), { physicalId: 'fw' })))
+      .resolves.toBeDefined();
+    expect(emu.calls.map((c) => `${c.operation}:${c.status}`)).toEqual(['ListPackageVersions:400', 'GetPackage:404', 'DeletePackage:200']);
+  });
+
+  test('versions beyond the first page are named and deleted too', async () => {
+    // GIVEN more unmanaged versions than one ListPackageVersions page holds
+    await createPackage();
+    const names = Array.from({ length: 30 }, (_, i) => `manual-${String(i).padStart(2, '0')}`);
+    for (const versionName of names) await iot.send(new CreatePackageVersionCommand({ packageName: 'fw', versionName }));
+
+    // WHEN / THEN the refusal names all of them
+    await expect(run(cfnEvent('Delete', TYPES.softwarePackage, pkgProps(), { physicalId: 'fw' })))
+      .rejects.toThrow(`still has versions that this stack does not manage: ${names.join(', ')}.`);
+    expect(emu.callsTo('ListPackageVersions').length).toBeGreaterThan(1);
+
+    // AND with autoDeleteVersions every one goes
+    await run(cfnEvent('Delete', TYPES.softwarePackage, pkgProps({ AutoDeleteVersions: 'true' }), { physicalId: 'fw' }));
+    expect(emu.snapshot().packages).toEqual([]);
+  });
+
   test('the Delete after a failed Create touches nothing', async () => {
     await createPackage();
     emu.clearCalls();
