@@ -5,6 +5,7 @@ import {
   DeleteJobCommand,
   DescribeJobCommand,
   GetJobDocumentCommand,
+  GetPackageCommand,
   GetPackageVersionCommand,
   IoTClient,
   JobExecutionsRetryConfig,
@@ -170,6 +171,13 @@ async function checkVersions(iot: IoTClient, jobId: string, arns: string[]): Pro
     }
     const [, packageName, versionName] = match;
     try {
+      // "$null" uninstalls the package; "$default" stands for the package's default version.
+      if (versionName === '$null') continue;
+      if (versionName === '$default') {
+        const { defaultVersionName } = await iot.send(new GetPackageCommand({ packageName }));
+        if (!defaultVersionName) problems.push(`${packageName} has no default version to deploy as $default`);
+        continue;
+      }
       const version = await iot.send(new GetPackageVersionCommand({ packageName, versionName }));
       if (!DEPLOYABLE.has(version.status ?? '')) {
         problems.push(`${packageName}/${versionName} is ${version.status}`);

@@ -142,6 +142,11 @@ export interface PackageVersionProps extends PackageVersionOptions {
   readonly package: ISoftwarePackage;
 }
 
+/** Version names a job destination may use besides real versions (IoT developer guide). */
+const DEFAULT_VERSION_NAME = '$default';
+const NULL_VERSION_NAME = '$null';
+const SPECIAL_VERSION_NAMES = [DEFAULT_VERSION_NAME, NULL_VERSION_NAME];
+
 abstract class PackageVersionBase extends Resource implements IPackageVersion {
   public abstract readonly packageVersionArn: string;
   public abstract readonly versionName: string;
@@ -174,7 +179,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
         );
       }
       [, packageName, versionName] = match;
-      validateVersionName(versionName);
+      if (!SPECIAL_VERSION_NAMES.includes(versionName)) validateVersionName(versionName);
     }
     class Import extends PackageVersionBase {
       public readonly packageVersionArn = packageVersionArn;
@@ -182,6 +187,34 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       public readonly versionName = versionName;
     }
     return new Import(scope, id);
+  }
+
+  /**
+   * The package's default version as a job destination (`.../version/$default`): the job
+   * installs whichever version is the default when it is created. A job document can read it
+   * only through placeholders that also name `$default`.
+   */
+  public static defaultVersionOf(scope: Construct, id: string, softwarePackage: ISoftwarePackage): IPackageVersion {
+    return PackageVersion.specialVersion(scope, id, softwarePackage, DEFAULT_VERSION_NAME);
+  }
+
+  /**
+   * A job destination that uninstalls the package (`.../version/$null`): the job removes the
+   * package from each device's `$package` shadow.
+   */
+  public static uninstallOf(scope: Construct, id: string, softwarePackage: ISoftwarePackage): IPackageVersion {
+    return PackageVersion.specialVersion(scope, id, softwarePackage, NULL_VERSION_NAME);
+  }
+
+  private static specialVersion(scope: Construct, id: string, softwarePackage: ISoftwarePackage, versionName: string): IPackageVersion {
+    class Special extends PackageVersionBase {
+      public readonly packageVersionArn = `${softwarePackage.packageArn}/version/${versionName}`;
+      public readonly packageName = softwarePackage.packageName;
+      public readonly versionName = versionName;
+    }
+    const version = new Special(scope, id);
+    registerDeclaredVersion(version, { packageName: policyPackageName(softwarePackage), versionName, hasArtifact: false });
+    return version;
   }
 
   public readonly packageVersionArn: string;

@@ -190,7 +190,7 @@ export class PackageCatalogProvider extends Construct {
         resources: [grants.jobArn],
       }),
       new iam.PolicyStatement({
-        actions: ['iot:GetPackageVersion'],
+        actions: ['iot:GetPackageVersion', 'iot:GetPackage'],
         resources: grants.versions.flatMap((v) => [v.packageArn, v.versionArn]),
       }),
       ...grants.passRoles.map(passRoleToIot),

@@ -5,7 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ENV, newStack } from './util';
 import {
   IPackageVersion, JobDocument, JobEndBehavior, JobExecutionFailureType, JobRetryFailureType, JobTargets, JobTargetSelection,
-  JobTemplateWithPackages, JobWithPackages, JobWithPackagesProps, PackageConfiguration, PackageVersion, PackageVersionStatus, SoftwarePackage,
+  JobTemplateWithPackages, JobWithPackages, JobWithPackagesProps, PackageConfiguration, PackagePlaceholder, PackageVersion,
+  PackageVersionStatus, SoftwarePackage,
 } from '../../src';
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
@@ -79,7 +80,7 @@ describe('JobWithPackages', () => {
     });
   });
 
-  test('least privilege: job actions on the job ARN, CreateJob on targets and versions, GetPackageVersion on versions', () => {
+  test('least privilege: job actions on the job ARN, CreateJob on targets and versions, GetPackageVersion and GetPackage (for $default) on versions', () => {
     const stack = newStack();
     job(stack, { jobId: 'j1', targets: [JobTargets.thing(stack, 'sensor-1')] });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
@@ -103,7 +104,7 @@ describe('JobWithPackages', () => {
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:job/j1']] },
           },
           {
-            Action: 'iot:GetPackageVersion',
+            Action: ['iot:GetPackageVersion', 'iot:GetPackage'],
             Effect: 'Allow',
             Resource: [
               { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:package/fw']] },
@@ -330,4 +331,32 @@ test.each(rows)('bad input: %s', (_name, build, message) => {
   } catch (error) {
     expect((error as Error).message).toEqual(message);
   }
+});
+
+describe('special destinations', () => {
+  test('the package\'s default version and an uninstall render the documented ARNs', () => {
+    const stack = new Stack(new App(), 'Special', { env: { account: '123456789012', region: 'us-east-1' } });
+    const firmware = SoftwarePackage.fromPackageName(stack, 'Firmware', 'fw');
+    const legacy = SoftwarePackage.fromPackageName(stack, 'Legacy', 'legacy-agent');
+    const current = PackageVersion.defaultVersionOf(stack, 'Current', firmware);
+    const remove = PackageVersion.uninstallOf(stack, 'Remove', legacy);
+    new JobWithPackages(stack, 'Job', {
+      targets: [JobTargets.thingGroup(stack, 'fleet')],
+      destinationPackageVersions: [current, remove],
+      document: JobDocument.fromObject({ url: PackagePlaceholder.attribute(current, 'url') }),
+    });
+    const partitionArn = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iot:us-east-1:123456789012:${resource}`]] });
+    expect(stack.resolve(current.packageVersionArn)).toEqual(partitionArn('package/fw/version/$default'));
+    expect(stack.resolve(remove.packageVersionArn)).toEqual(partitionArn('package/legacy-agent/version/$null'));
+    expect(current.versionName).toEqual('$default');
+    Template.fromStack(stack).hasResourceProperties('Custom::IotJobWithPackages', {
+      Document: JSON.stringify({ url: '${aws:iot:package:fw:version:$default:attributes:url}' }),
+    });
+  });
+
+  test('an imported ARN may name $default or $null', () => {
+    const stack = new Stack(new App(), 'Imported');
+    const version = PackageVersion.fromPackageVersionArn(stack, 'V', 'arn:aws:iot:us-east-1:123456789012:package/fw/version/$null');
+    expect(version.versionName).toEqual('$null');
+  });
 });

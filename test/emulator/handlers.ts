@@ -520,7 +520,17 @@ function checkDestinationPackageVersions(ctx: Ctx, arns: string[] | undefined): 
   for (const arn of arns) {
     const parsed = parseArn(ctx.opts, arn);
     if (!parsed || parsed.type !== 'version') throw ctx.err.validation(`${arn} is not a package version ARN of ${ctx.opts.accountId} in ${ctx.opts.region}`);
-    const ver = ctx.state.packages.get(parsed.packageName)?.versions.get(parsed.versionName);
+    const pkg = ctx.state.packages.get(parsed.packageName);
+    // "$null" uninstalls the package; "$default" installs the package's default version [guide].
+    if (parsed.versionName === '$null') {
+      if (!pkg) throw ctx.err.notFound(`Package ${parsed.packageName} does not exist`);
+      continue;
+    }
+    const versionName = parsed.versionName === '$default' ? pkg?.defaultVersionName : parsed.versionName;
+    if (parsed.versionName === '$default' && pkg && !versionName) {
+      throw ctx.err.validation(`Package ${parsed.packageName} has no default version to deploy as $default`);
+    }
+    const ver = versionName === undefined ? undefined : pkg?.versions.get(versionName);
     if (!ver) throw ctx.err.notFound(`Package version ${parsed.packageName}/${parsed.versionName} does not exist`);
     if (ver.status === 'DRAFT') throw ctx.err.validation(`Package version ${parsed.packageName}/${parsed.versionName} is DRAFT and cannot be deployed; publish it first`);
   }

@@ -215,3 +215,27 @@ describe('delete', () => {
     expect(mutatingCalls(emu)).toEqual([]);
   });
 });
+
+describe('special destinations', () => {
+  test('$default installs the package\'s default version; $null uninstalls a package', async () => {
+    // GIVEN fw with a default version, and another package to uninstall
+    await givenVersions();
+    await run(cfnEvent('Create', TYPES.defaultVersion, { PackageName: 'fw', VersionName: '1.0.0' }));
+    await run(cfnEvent('Create', TYPES.softwarePackage, { PackageName: 'legacy-agent' }, { logicalId: 'Legacy' }));
+    const destinations = [`${ARN}:package/fw/version/$default`, `${ARN}:package/legacy-agent/version/$null`];
+
+    // WHEN
+    await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps({ DestinationPackageVersions: destinations })));
+
+    // THEN
+    expect(job()?.destinationPackageVersions).toEqual(destinations);
+  });
+
+  test('$default of a package without a default version is refused before any change', async () => {
+    await givenVersions();
+    emu.clearCalls();
+    await expect(run(cfnEvent('Create', TYPES.jobWithPackages, jobProps({ DestinationPackageVersions: [`${ARN}:package/fw/version/$default`] }))))
+      .rejects.toThrow('fw has no default version to deploy as $default');
+    expect(emu.callsTo('CreateJob')).toEqual([]);
+  });
+});
