@@ -190,8 +190,13 @@ export class PackageCatalogProvider extends Construct {
         resources: [grants.jobArn],
       }),
       new iam.PolicyStatement({
-        actions: ['iot:GetPackageVersion', 'iot:GetPackage'],
+        actions: ['iot:GetPackageVersion'],
         resources: grants.versions.flatMap((v) => [v.packageArn, v.versionArn]),
+      }),
+      // A $default destination is checked through the package's default version.
+      new iam.PolicyStatement({
+        actions: ['iot:GetPackage'],
+        resources: grants.versions.map((v) => v.packageArn),
       }),
       ...grants.passRoles.map(passRoleToIot),
       ...grants.documents.map((d) => new iam.PolicyStatement({

@@ -80,7 +80,7 @@ describe('JobWithPackages', () => {
     });
   });
 
-  test('least privilege: job actions on the job ARN, CreateJob on targets and versions, GetPackageVersion and GetPackage (for $default) on versions', () => {
+  test('least privilege: job actions on the job ARN, CreateJob on targets and versions, GetPackageVersion on versions, GetPackage on their packages (for $default)', () => {
     const stack = newStack();
     job(stack, { jobId: 'j1', targets: [JobTargets.thing(stack, 'sensor-1')] });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
@@ -104,12 +104,17 @@ describe('JobWithPackages', () => {
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:job/j1']] },
           },
           {
-            Action: ['iot:GetPackageVersion', 'iot:GetPackage'],
+            Action: 'iot:GetPackageVersion',
             Effect: 'Allow',
             Resource: [
               { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:package/fw']] },
               versionArn('1.0.0'),
             ],
+          },
+          {
+            Action: 'iot:GetPackage',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:package/fw']] },
           },
         ],
       },
