@@ -99,25 +99,10 @@ export class EmulatorState {
 
 // ---- snapshot -------------------------------------------------------------------------------
 
-export interface VersionSnapshot {
-  versionName: string;
-  status: VersionStatus;
-  description?: string;
-  attributes: Record<string, string>;
-  artifact?: { s3Location?: S3Location };
-  recipe?: string;
-  sbom?: { s3Location?: S3Location };
-  sbomValidationStatus?: SbomStatus;
-  tags: Record<string, string>;
-}
+/** A version as the service shows it: its state without timestamps and pending results. */
+export type VersionSnapshot = Omit<VersionState, 'sbomPendingResult' | 'creationDate' | 'lastModifiedDate'>;
 
-export interface PackageSnapshot {
-  packageName: string;
-  description?: string;
-  defaultVersionName?: string;
-  tags: Record<string, string>;
-  versions: VersionSnapshot[];
-}
+export type PackageSnapshot = Omit<PackageState, 'versions' | 'creationDate' | 'lastModifiedDate'> & { versions: VersionSnapshot[] };
 
 export interface JobSnapshot {
   jobId: string;
