@@ -22,6 +22,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   workflowNodeVersion: '20.x',
 
   devDeps: [
+    '@aws-sdk/client-cloudformation@3.1169.0',
     '@aws-sdk/client-iot@3.1169.0',
     '@aws-sdk/client-s3@3.1169.0',
     '@smithy/types@^4.20.0',
@@ -29,6 +30,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/node@^20',
     'esbuild@0.28.2',
     'cdk-nag@3.0.2',
+    // cdk-nag 2.x, which most users run as an Aspect, beside 3.x.
+    'cdk-nag2@npm:cdk-nag@2.38.2',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@2.197.10',
     'tsx',

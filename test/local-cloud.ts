@@ -2,27 +2,34 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { IamAuthority } from './emulator/iam-authority';
 import { IotEmulator, IotEmulatorOptions } from './emulator/iot-emulator';
 import { S3Emulator } from './emulator/s3-emulator';
 import { DeployHarness, HarnessOptions } from './harness/deploy-harness';
 
 /**
- * A local stand-in for an AWS account: the IoT emulator, an S3 emulator for assets, and the
- * deploy harness playing CloudFormation with the bundled handler. Used by the lifecycle tests,
- * the demo and the benchmarks.
+ * A local stand-in for an AWS account: the IoT emulator, an S3 emulator for assets, the
+ * account's IAM, and the deploy harness playing CloudFormation with the bundled handler. Every
+ * call a deployed handler makes is checked against the policies its role has at that moment of
+ * the deploy. Used by the lifecycle tests, the demo and the benchmarks.
  */
 export class LocalCloud {
   public static async start(options: { iot?: IotEmulatorOptions; harness?: HarnessOptions; retryBaseDelayMs?: number } = {}): Promise<LocalCloud> {
-    const iot = await IotEmulator.start(options.iot);
-    const s3 = await S3Emulator.start();
-    return new LocalCloud(iot, s3, options.harness ?? {}, options.retryBaseDelayMs ?? 5);
+    const iam = new IamAuthority();
+    const iot = await IotEmulator.start({ iam, ...options.iot });
+    const s3 = await S3Emulator.start({ iam });
+    return new LocalCloud(iam, iot, s3, options.harness ?? {}, options.retryBaseDelayMs ?? 5);
   }
 
   public readonly harness: DeployHarness;
   private readonly outdirs: string[] = [];
 
-  private constructor(public readonly iot: IotEmulator, public readonly s3: S3Emulator, harnessOptions: HarnessOptions, retryBaseDelayMs: number) {
+  private constructor(
+    public readonly iam: IamAuthority, public readonly iot: IotEmulator, public readonly s3: S3Emulator,
+    harnessOptions: HarnessOptions, retryBaseDelayMs: number,
+  ) {
     this.harness = new DeployHarness({
+      iam,
       ...harnessOptions,
       env: {
         AWS_ENDPOINT_URL_IOT: iot.endpoint,

@@ -659,7 +659,25 @@ const DescribeJob: Handler = (ctx) => {
   return { documentSource: j.documentSource, job: jobView(ctx, j) };
 };
 
-const GetJobDocument: Handler = (ctx) => ({ document: getJob(ctx, ctx.input.jobId).document });
+/**
+ * The job document; unless `beforeSubstitution` is true, with its package placeholders resolved:
+ * attributes to their values, the artifact location to a pre-signed URL [model: GetJobDocument
+ * beforeSubstitution "a view of the job document before and after the substitution parameters
+ * have been resolved"].
+ */
+const GetJobDocument: Handler = (ctx) => {
+  const document = getJob(ctx, ctx.input.jobId).document;
+  if (document === undefined || ctx.input.beforeSubstitution === true) return { document };
+  const resolved = document.replace(/\$\{aws:iot:package:([^:}]+):version:([^:}]+):(attributes:([^}]+)|artifact-location:s3-presigned-url)\}/g,
+    (placeholder, packageName: string, versionName: string, _what: string, attribute?: string) => {
+      const version = ctx.state.packages.get(packageName)?.versions.get(versionName);
+      if (!version) return placeholder;
+      if (attribute !== undefined) return version.attributes[attribute] ?? placeholder;
+      const location = version.artifact?.s3Location;
+      return location ? `https://${location.bucket}.s3.amazonaws.com/${location.key}?versionId=${location.version}&X-Amz-Signature=emulated` : placeholder;
+    });
+  return { document: resolved };
+};
 
 const UpdateJob: Handler = (ctx) => {
   const i = ctx.input;

@@ -19,6 +19,8 @@ import { IoTClient } from '@aws-sdk/client-iot';
 import { ErrorFactory, ServiceError } from './errors';
 import { FailOperationOptions, FaultInjector } from './faults';
 import { EmulatorOptions, HANDLERS, resourcesOf } from './handlers';
+import { accessKeyIdOf, IamAuthority } from './iam-authority';
+import { requiredAuthorizations } from './iot-authorization';
 import { compileRoutes, CompiledRoute, loadModel, matchRoute, ServiceModel } from './model';
 import { CatalogSnapshot, EmulatorState, JobStatus, SbomStatus, snapshotOf } from './state';
 import { parseInput, serializeOutput, validateShape, ValidationErrors } from './validation';
@@ -35,6 +37,8 @@ export interface RecordedCall {
   status: number;
   errorType?: string;
   at: number;
+  /** The response of a call that succeeded. */
+  output?: unknown;
 }
 
 export interface IotEmulatorOptions {
@@ -51,6 +55,8 @@ export interface IotEmulatorOptions {
   /** require s3Location.version on artifacts and SBOMs (default true) */
   requireS3ObjectVersion?: boolean;
   quotas?: { packages?: number; versionsPerPackage?: number };
+  /** Checks each request against the caller's IAM policies (see iot-authorization.ts); without it every call is allowed. */
+  iam?: IamAuthority;
 }
 
 export interface EmulatorFaults {
@@ -88,6 +94,7 @@ export class IotEmulator {
   private readonly opts: EmulatorOptions;
   private readonly injector: FaultInjector;
   private readonly server: http.Server;
+  private readonly iam?: IamAuthority;
   private state = new EmulatorState();
   private requestCounter = 0;
 
@@ -103,6 +110,7 @@ export class IotEmulator {
       requireS3ObjectVersion: options.requireS3ObjectVersion ?? true,
       quotas: { packages: options.quotas?.packages ?? 10_000, versionsPerPackage: options.quotas?.versionsPerPackage ?? 1_000 },
     };
+    this.iam = options.iam;
     this.model = loadModel();
     this.routes = compileRoutes(this.model);
     this.injector = new FaultInjector(options.seed ?? 1);
@@ -201,8 +209,8 @@ export class IotEmulator {
     const pathname = url.pathname;
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
-    const record = (operation: string, input: Record<string, any>, status: number, errorType?: string) => {
-      this.calls.push({ operation, method, path: pathname, query, input, status, errorType, at: Date.now() });
+    const record = (operation: string, input: Record<string, any>, status: number, errorType?: string, output?: unknown) => {
+      this.calls.push({ operation, method, path: pathname, query, input, status, errorType, at: Date.now(), output });
     };
 
     const match = matchRoute(this.routes, method, pathname, url.searchParams);
@@ -259,6 +267,12 @@ export class IotEmulator {
 
     this.sweepJobs();
 
+    // IAM: every action on every resource the request touches, with the caller's policies of this moment.
+    if (this.iam) {
+      const denial = this.iam.authorize(accessKeyIdOf(req.headers.authorization), requiredAuthorizations(operation, input, this.state, this.opts));
+      if (denial) return fail(new ServiceError('AccessDeniedException', 403, denial.message));
+    }
+
     // clientToken idempotency (members marked idempotencyToken in the model).
     const inputMembers = op.input ? this.model.shapes[op.input.shape].members ?? {} : {};
     const tokenMember = Object.entries(inputMembers).find(([, m]) => m.idempotencyToken)?.[0];
@@ -270,7 +284,7 @@ export class IotEmulator {
       const seen = this.state.idempotency.get(`${operation}\n${token}`);
       if (seen) {
         if (seen.fingerprint !== fingerprint) return fail(err.stateConflict(`clientToken ${token} was already used with different parameters for ${operation}`));
-        record(operation, input, match.route.responseCode);
+        record(operation, input, match.route.responseCode, undefined, seen.response);
         return this.sendOk(res, match.route.responseCode, seen.response);
       }
     }
@@ -284,7 +298,7 @@ export class IotEmulator {
     }
     const response = serializeOutput(this.model, op.output?.shape, output) ?? {};
     if (token !== undefined) this.state.idempotency.set(`${operation}\n${token}`, { fingerprint, response });
-    record(operation, input, match.route.responseCode);
+    record(operation, input, match.route.responseCode, undefined, response);
     return this.sendOk(res, match.route.responseCode, response);
   }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { accessKeyIdOf, IamAuthority } from './iam-authority';
 
 interface StoredObject {
   readonly versionId?: string;
@@ -15,8 +16,9 @@ interface StoredObject {
 }
 
 export class S3Emulator {
-  public static async start(): Promise<S3Emulator> {
-    const emu = new S3Emulator();
+  /** With `iam`, each request is checked against the caller's policies (HeadObject needs s3:GetObject). */
+  public static async start(options: { iam?: IamAuthority } = {}): Promise<S3Emulator> {
+    const emu = new S3Emulator(options.iam);
     await new Promise<void>((resolve) => emu.server.listen(0, '127.0.0.1', resolve));
     emu.endpoint = `http://127.0.0.1:${(emu.server.address() as AddressInfo).port}`;
     return emu;
@@ -29,6 +31,8 @@ export class S3Emulator {
   private readonly unversioned = new Set<string>();
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   private versionCounter = 0;
+
+  private constructor(private readonly iam?: IamAuthority) {}
 
   /** Buckets are versioned unless marked otherwise. */
   public setUnversioned(bucket: string): void {
@@ -68,6 +72,14 @@ export class S3Emulator {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const wanted = url.searchParams.get('versionId');
+      const action = req.method === 'PUT' ? 's3:PutObject' : wanted ? 's3:GetObjectVersion' : 's3:GetObject';
+      const denial = key ? this.iam?.authorize(accessKeyIdOf(req.headers.authorization), [{ action, resource: `arn:aws:s3:::${bucket}/${key}` }]) : undefined;
+      if (denial) {
+        res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-error-code': 'AccessDenied' });
+        res.end(req.method === 'HEAD' ? undefined : `<Error><Code>AccessDenied</Code><Message>${denial.message}</Message></Error>`);
+        return;
+      }
       if (req.method === 'PUT' && key) {
         const versionId = this.putObject(bucket, key, Buffer.concat(chunks));
         res.writeHead(200, versionId ? { 'x-amz-version-id': versionId } : {});
@@ -76,7 +88,6 @@ export class S3Emulator {
       }
       if ((req.method === 'HEAD' || req.method === 'GET') && key) {
         const history = this.objects.get(`${bucket}/${key}`);
-        const wanted = url.searchParams.get('versionId');
         const object = wanted ? history?.find((o) => o.versionId === wanted) : history?.[history.length - 1];
         if (!object) {
           res.writeHead(404, { 'content-type': 'application/xml', 'x-amz-error-code': 'NoSuchKey' });

@@ -305,10 +305,14 @@ describe('rollback', () => {
     expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(result.failure).toContain('Z: Received response status [FAILED]');
     expect(steps(result.events, 'deploy').sort()).toEqual(['A UPDATE_COMPLETE', 'N CREATE_COMPLETE', 'R UPDATE_COMPLETE', 'Z UPDATE_FAILED']);
-    // Updates back first, in dependency order; then the deletes.
+    // Updates back first, in dependency order (the replaced R too); then the deletes.
     const rollback = steps(result.events, 'rollback');
-    expect(rollback.slice(0, 2)).toEqual(['A UPDATE_COMPLETE', 'Z UPDATE_COMPLETE']);
-    expect(rollback.slice(2).sort()).toEqual(['N DELETE_COMPLETE', 'R DELETE_COMPLETE']);
+    expect(rollback.slice(0, 2).sort()).toEqual(['A UPDATE_COMPLETE', 'R UPDATE_COMPLETE']);
+    expect(rollback[2]).toEqual('Z UPDATE_COMPLETE');
+    expect(rollback.slice(3).sort()).toEqual(['N DELETE_COMPLETE', 'R DELETE_COMPLETE']);
+    // The replaced custom resource is asked to return: its new physical id, the previous properties.
+    const [, rollbackR] = recorded({ kind: 'start', logicalId: 'R', requestType: 'Update' });
+    expect(rollbackR).toMatchObject({ physicalId: 'r-v2', props: { V: '1', PhysicalId: 'r-v1' }, oldProps: { V: '2', PhysicalId: 'r-v2' } });
 
     // Rollback updates carry the previous properties, and the ones applied as old ones.
     const [, rollbackA] = recorded({ kind: 'start', logicalId: 'A', requestType: 'Update' });

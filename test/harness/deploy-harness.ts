@@ -18,11 +18,14 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as cdk from 'aws-cdk-lib';
 import { FileAssetDestination, readStackArtifact, StackArtifact, Template, TemplateResource } from './assembly';
+import { CloudFormationEndpoint, StackDescription } from './cloudformation-endpoint';
 import { assertAcyclic, reverseGraph, runGraph } from './graph';
+import { applyIamChange, IAM_TYPES } from './iam-resources';
 import { evaluateCondition, isObject, referencedResources, resolve, ResolveContext, stringifyScalars, TemplateError } from './intrinsics';
 import { FunctionSpec, LambdaRuntime, Settlement } from './lambda-runtime';
 import { ReceivedResponse, ResponseServer } from './response-server';
 import { AccountEnvironment, attributesFor, physicalIdFor } from './synthetic-resources';
+import type { IamAuthority } from '../emulator/iam-authority';
 
 export type { FileAssetDestination } from './assembly';
 export type RequestType = 'Create' | 'Update' | 'Delete';
@@ -89,6 +92,12 @@ export interface HarnessOptions {
    * emulator, which gives the object its version). Bucket placeholders are resolved.
    */
   readonly publishAsset?: (asset: FileAssetDestination) => void;
+  /**
+   * The account's IAM: roles and policies of the template are applied to it as they are
+   * created, updated, reverted and deleted, and each Lambda function runs with its role's
+   * credentials, so the emulators can enforce the policies of each moment.
+   */
+  readonly iam?: IamAuthority;
 }
 
 export type StackEventAction = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -162,11 +171,14 @@ interface ResourceRecord {
   readonly lambda?: FunctionSpec;
 }
 
-export type StackStatus = DeployStatus | 'DELETE_FAILED' | 'CREATE_IN_PROGRESS' | 'UPDATE_IN_PROGRESS' | 'DELETE_IN_PROGRESS';
+export type StackStatus = DeployStatus | 'DELETE_FAILED' | 'CREATE_IN_PROGRESS' | 'UPDATE_IN_PROGRESS' | 'DELETE_IN_PROGRESS'
+| 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' | 'ROLLBACK_IN_PROGRESS' | 'UPDATE_ROLLBACK_IN_PROGRESS' | 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'
+| 'DELETE_COMPLETE';
 
 interface StackState {
   readonly name: string;
   readonly stackId: string;
+  readonly creationTime: Date;
   readonly env: AccountEnvironment;
   status: StackStatus;
   resources: Map<string, ResourceRecord>;
@@ -221,10 +233,16 @@ export class DeployHarness {
   /** Invocations still running: an operation returns only once its handlers have settled. */
   private readonly running = new Set<Promise<Settlement>>();
   private server?: Promise<ResponseServer>;
+  private cloudFormation?: Promise<CloudFormationEndpoint>;
+  /** Every stack by id, also deleted ones: DescribeStacks by id still finds them. */
+  private readonly stacksById = new Map<string, StackState>();
+  /** The environment of every handler: the options' env plus the CloudFormation endpoint. */
+  private readonly handlerEnv: Record<string, string>;
 
   constructor(private readonly options: HarnessOptions = {}) {
+    this.handlerEnv = { ...options.env };
     this.runtime = new LambdaRuntime({
-      env: options.env ?? {},
+      env: this.handlerEnv,
       timeScale: options.timeScale ?? 1,
       coldStartEveryInvocation: options.coldStartEveryInvocation ?? true,
       log: (line) => this.log(line),
@@ -237,6 +255,7 @@ export class DeployHarness {
    * failures roll back and are reported in the result.
    */
   public async deploy(assemblyDir: string, stackName: string): Promise<DeployResult> {
+    await this.startCloudFormation();
     return this.settling(() => this.deployStack(assemblyDir, stackName));
   }
 
@@ -245,7 +264,13 @@ export class DeployHarness {
    * a failed delete the stack is DELETE_FAILED and keeps what is left; destroy again to retry.
    */
   public async destroy(stackName: string): Promise<DestroyResult> {
+    await this.startCloudFormation();
     return this.settling(() => this.destroyStack(stackName));
+  }
+
+  /** The CloudFormation API endpoint the handlers reach (DescribeStacks). */
+  public async cloudFormationEndpoint(): Promise<CloudFormationEndpoint> {
+    return this.startCloudFormation();
   }
 
   public physicalId(stackName: string, logicalId: string): string | undefined {
@@ -278,6 +303,22 @@ export class DeployHarness {
     const server = this.server;
     this.server = undefined;
     await (await server)?.close();
+    const cloudFormation = this.cloudFormation;
+    this.cloudFormation = undefined;
+    await (await cloudFormation)?.close();
+  }
+
+  private startCloudFormation(): Promise<CloudFormationEndpoint> {
+    this.cloudFormation ??= CloudFormationEndpoint.start((nameOrId) => this.describeStack(nameOrId), this.options.iam).then((endpoint) => {
+      this.handlerEnv.AWS_ENDPOINT_URL_CLOUDFORMATION ??= endpoint.url;
+      return endpoint;
+    });
+    return this.cloudFormation;
+  }
+
+  private describeStack(nameOrId: string): StackDescription | undefined {
+    const stack = this.stacksById.get(nameOrId) ?? this.stacks.get(nameOrId);
+    return stack && { stackName: stack.name, stackId: stack.stackId, status: stack.status, creationTime: stack.creationTime };
   }
 
   private async deployStack(assemblyDir: string, stackName: string): Promise<DeployResult> {
@@ -332,6 +373,7 @@ export class DeployHarness {
     // cleanup delete does not fail the stack; CloudFormation forgets the resource.
     const removed = [...previous.values()].filter((r) => !plan.resources.has(r.logicalId));
     const replaced = [...changes.values()].flatMap((c) => (c.kind === 'replace' ? [c.before] : []));
+    if (!isCreate) this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     await this.deleteAll(op, 'cleanup', [...removed, ...replaced], (r) => RETAIN_POLICIES.has(
       (plan.resources.has(r.logicalId) ? r.updateReplacePolicy : r.deletionPolicy) ?? 'Delete'));
 
@@ -356,7 +398,7 @@ export class DeployHarness {
       (r) => RETAIN_POLICIES.has(r.deletionPolicy ?? 'Delete'));
     if (remaining.length === 0) {
       this.stacks.delete(stackName);
-      this.log(`${stackName}: DELETE_COMPLETE`);
+      this.setStatus(stack, 'DELETE_COMPLETE');
       return { status: 'DELETE_COMPLETE', events: op.events };
     }
     stack.resources = new Map(remaining.map((r) => [r.logicalId, r]));
@@ -412,7 +454,7 @@ export class DeployHarness {
       physicalId,
       properties,
       attributes,
-      lambda: type === 'AWS::Lambda::Function' ? functionSpec(logicalId, physicalId, attributes, properties, artifact, op.stack.env) : undefined,
+      lambda: type === 'AWS::Lambda::Function' ? this.functionSpec(logicalId, physicalId, attributes, properties, artifact, op.stack.env) : undefined,
     });
 
     if (!before) {
@@ -426,7 +468,7 @@ export class DeployHarness {
       if (isCustomResource(type)) {
         // CloudFormation sends a failed custom resource a Delete on rollback, with the physical
         // id of its FAILED response (or a generated one when there was no valid response).
-        changes.set(logicalId, { kind: 'create', record: toRecord(result.physicalId ?? physicalIdFor(type, logicalId, {}, op.stack.name), {}) });
+        changes.set(logicalId, { kind: 'create', record: toRecord(result.physicalId ?? physicalIdFor(type, logicalId, {}, op.stack.name, op.stack.env), {}) });
       }
       return result.reason;
     }
@@ -461,14 +503,19 @@ export class DeployHarness {
   }
 
   /**
-   * Rolls back a failed deployment.
-   * - Create: every resource created so far is deleted in reverse dependency order
-   *   (RetainExceptOnCreate resources too; Retain ones are kept). → ROLLBACK_COMPLETE.
-   * - Update: resources updated in this deployment get an Update back to their previous
-   *   properties (OldResourceProperties = the ones that were applied), in dependency order;
-   *   then resources created in it, and the new physical ids of replaced ones, are deleted in
-   *   reverse order. Removed resources were never deleted. → UPDATE_ROLLBACK_COMPLETE with the
-   *   previous state. Any failure in rollback → *_ROLLBACK_FAILED.
+   * Rolls back a failed deployment, as CloudFormation does.
+   * - Create (ROLLBACK_IN_PROGRESS): every resource created so far is deleted in reverse
+   *   dependency order (RetainExceptOnCreate resources too; Retain ones are kept).
+   *   → ROLLBACK_COMPLETE.
+   * - Update (UPDATE_ROLLBACK_IN_PROGRESS): resources updated in this deployment get an Update
+   *   back to their previous properties, in dependency order: OldResourceProperties are the
+   *   ones attempted, the physical id is the one that last succeeded (a failed update's: the
+   *   previous one; a replaced custom resource's: the new one, since CloudFormation cannot
+   *   undo a replacement it learned of from the handler's answer). Then
+   *   (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS) resources created in it, and physical ids
+   *   the rollback left behind, are deleted in reverse order; removed resources were never
+   *   deleted. → UPDATE_ROLLBACK_COMPLETE with the previous state.
+   * Any failure in rollback → *_ROLLBACK_FAILED.
    */
   private async rollback(
     deployOp: Operation, isCreate: boolean, previous: Map<string, ResourceRecord>, working: Map<string, ResourceRecord>,
@@ -482,33 +529,43 @@ export class DeployHarness {
     let rollbackFailure: string | undefined;
 
     if (isCreate) {
+      this.setStatus(stack, 'ROLLBACK_IN_PROGRESS', failure);
       const created = all.flatMap((c) => (c.kind === 'create' ? [c.record] : []));
       const { remaining, failure: deleteFailure } = await this.deleteAll(op, 'rollback', created, (r) => r.deletionPolicy === 'Retain');
       rollbackFailure = deleteFailure;
       stack.resources = new Map(remaining.map((r) => [r.logicalId, r]));
       stack.outputs = {};
     } else {
-      const updates = new Map(all.flatMap((c) => (c.kind === 'update' ? [[c.before.logicalId, c] as const] : [])));
-      const graph = new Map([...updates.values()].map((c) => [c.before.logicalId, [...c.before.dependencies]]));
+      this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', failure);
+      const reverted = new Map(all.flatMap((c) => (c.kind === 'update' || (c.kind === 'replace' && isCustomResource(c.before.type))
+        ? [[c.before.logicalId, c] as const] : [])));
+      /** Physical ids the rollback no longer uses: deleted in the rollback's cleanup. */
+      const leftBehind: ResourceRecord[] = all.flatMap((c) => (c.kind === 'create' ? [c.record]
+        : c.kind === 'replace' && !isCustomResource(c.before.type) ? [c.after] : []));
+      const graph = new Map([...reverted.values()].map((c) => [c.before.logicalId, c.before.dependencies.filter((d) => reverted.has(d))]));
       await runGraph(graph, async (logicalId) => {
-        const { before, after } = updates.get(logicalId)!;
+        const { before, after } = reverted.get(logicalId)!;
         const result = await this.act(op, 'rollback', 'UPDATE', {
-          logicalId, type: before.type, properties: before.properties, oldProperties: after.properties, physicalId: before.physicalId,
+          logicalId, type: before.type, properties: before.properties, oldProperties: after.properties, physicalId: after.physicalId,
         });
         if (!result.ok) {
           rollbackFailure ??= `${logicalId}: ${result.reason}`;
           restored.set(logicalId, after);
           return false;
         }
-        if (result.physicalId !== before.physicalId) {
-          this.log(`${stack.name}: rollback Update of ${logicalId} returned PhysicalResourceId ${result.physicalId}; keeping ${before.physicalId}`);
+        if (result.physicalId !== after.physicalId) {
+          // A different id answers the rollback Update: CloudFormation deletes the one it replaces in cleanup.
+          leftBehind.push(after);
         }
-        restored.set(logicalId, { ...before, attributes: result.attributes });
+        if (result.physicalId !== before.physicalId) {
+          this.log(`${stack.name}: rollback Update of ${logicalId} answered PhysicalResourceId ${result.physicalId}, not the previous ${before.physicalId}`);
+        }
+        restored.set(logicalId, { ...before, physicalId: result.physicalId, attributes: result.attributes });
         return true;
       }, { concurrency: this.concurrency, continueOnFailure: true });
 
-      const discarded = all.flatMap((c) => (c.kind === 'create' ? [c.record] : c.kind === 'replace' ? [c.after] : []));
-      const { remaining, failure: deleteFailure } = await this.deleteAll(op, 'rollback', discarded,
+      this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+      const { remaining, failure: deleteFailure } = await this.deleteAll(op, 'rollback', leftBehind,
         (r) => !previous.has(r.logicalId) && r.deletionPolicy === 'Retain');
       rollbackFailure ??= deleteFailure;
       for (const record of remaining.filter((r) => !previous.has(r.logicalId))) {
@@ -582,14 +639,30 @@ export class DeployHarness {
       oldProperties: request.oldProperties,
       physicalId: request.physicalId,
     };
+    const iam = this.options.iam;
+    const applyIam = (physicalId: string) => {
+      if (iam && IAM_TYPES.has(request.type)) {
+        applyIamChange(iam, op.stack.env, {
+          stackName: op.stack.name,
+          logicalId: request.logicalId,
+          type: request.type,
+          action,
+          physicalId,
+          properties: request.properties,
+          oldProperties: request.oldProperties,
+        });
+      }
+    };
     try {
       if (action === 'DELETE') {
         await provider?.delete?.(providerRequest);
+        applyIam(request.physicalId!);
         return { ok: true, physicalId: request.physicalId!, attributes: {} };
       }
       const result = action === 'CREATE' ? await provider?.create(providerRequest) : await provider?.update?.(providerRequest);
       const physicalId = result?.physicalId ?? request.physicalId
-        ?? physicalIdFor(request.type, request.logicalId, request.properties, op.stack.name);
+        ?? physicalIdFor(request.type, request.logicalId, request.properties, op.stack.name, op.stack.env);
+      applyIam(physicalId);
       return { ok: true, physicalId, attributes: { ...attributesFor(request.type, physicalId, op.stack.env), ...result?.attributes } };
     } catch (error) {
       return { ok: false, reason: errorMessage(error) };
@@ -715,18 +788,31 @@ export class DeployHarness {
     };
   }
 
+  /** A function as Lambda runs it; with an IAM authority, under its role's credentials. */
+  private functionSpec(
+    logicalId: string, physicalId: string, attributes: Record<string, unknown>, properties: Record<string, unknown>,
+    artifact: StackArtifact, env: AccountEnvironment,
+  ): FunctionSpec {
+    const spec = functionSpec(logicalId, physicalId, attributes, properties, artifact, env);
+    const role = typeof properties.Role === 'string' ? properties.Role : undefined;
+    return this.options.iam && role ? { ...spec, credentials: this.options.iam.credentialsFor(role) } : spec;
+  }
+
   private newStack(name: string, artifact: StackArtifact): StackState {
     const region = artifact.region ?? this.options.region ?? 'us-east-1';
     const accountId = artifact.account ?? this.options.accountId ?? '123456789012';
     const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-    return {
+    const stack: StackState = {
       name,
       stackId: `arn:${partition}:cloudformation:${region}:${accountId}:stack/${name}/${randomUUID()}`,
+      creationTime: new Date(),
       env: { region, accountId, partition },
       status: 'CREATE_IN_PROGRESS',
       resources: new Map(),
       outputs: {},
     };
+    this.stacksById.set(stack.stackId, stack);
+    return stack;
   }
 
   private setStatus(stack: StackState, status: StackStatus, detail?: string): void {

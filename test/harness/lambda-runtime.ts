@@ -30,6 +30,8 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly environment: Readonly<Record<string, string>>;
+  /** The credentials of the function's role (Lambda's AWS_ACCESS_KEY_ID...); default: an unrestricted example key. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken: string };
 }
 
 export interface LambdaRuntimeOptions {
@@ -253,9 +255,9 @@ export class LambdaRuntime {
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
       AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-      AWS_ACCESS_KEY_ID: 'ASIAHARNESSEXAMPLE00',
-      AWS_SECRET_ACCESS_KEY: 'harness/secret/access/key/EXAMPLE0000000',
-      AWS_SESSION_TOKEN: 'harness-session-token',
+      AWS_ACCESS_KEY_ID: fn.credentials?.accessKeyId ?? 'ASIAHARNESSEXAMPLE00',
+      AWS_SECRET_ACCESS_KEY: fn.credentials?.secretAccessKey ?? 'harness/secret/access/key/EXAMPLE0000000',
+      AWS_SESSION_TOKEN: fn.credentials?.sessionToken ?? 'harness-session-token',
       LAMBDA_TASK_ROOT: fn.codeDir,
       ...this.options.env,
     };

@@ -15,6 +15,7 @@ export interface AccountEnvironment {
 const NAME_PROPERTIES: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::IAM::Policy': 'PolicyName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::S3::Bucket': 'BucketName',
@@ -37,19 +38,23 @@ const ARN_FORMATS: Record<string, (name: string, env: AccountEnvironment) => str
   'AWS::IoT::ThingGroup': (n, e) => `arn:${e.partition}:iot:${e.region}:${e.accountId}:thinggroup/${n}`,
 };
 
-export function physicalIdFor(type: string, logicalId: string, properties: Record<string, unknown>, stackName: string): string {
+export function physicalIdFor(
+  type: string, logicalId: string, properties: Record<string, unknown>, stackName: string, env: AccountEnvironment,
+): string {
   const nameProperty = NAME_PROPERTIES[type];
-  const name = nameProperty ? properties[nameProperty] : undefined;
-  if (typeof name === 'string' && name.length > 0) {
-    return name;
-  }
+  const given = nameProperty ? properties[nameProperty] : undefined;
   const suffix = randomBytes(9).toString('base64').replace(/[^A-Za-z0-9]/g, 'X').toUpperCase().slice(0, 12);
   const generated = `${stackName.slice(0, 24)}-${logicalId.slice(0, 26)}-${suffix}`;
-  return type === 'AWS::S3::Bucket' ? generated.toLowerCase() : generated;
+  const name = typeof given === 'string' && given.length > 0 ? given : type === 'AWS::S3::Bucket' ? generated.toLowerCase() : generated;
+  // A managed policy's physical id (and Ref) is its ARN.
+  return type === 'AWS::IAM::ManagedPolicy' ? `arn:${env.partition}:iam::${env.accountId}:policy/${name}` : name;
 }
 
 /** Attributes `Fn::GetAtt` can read besides the resource's own properties. */
 export function attributesFor(type: string, physicalId: string, env: AccountEnvironment): Record<string, unknown> {
+  if (type === 'AWS::IAM::ManagedPolicy') {
+    return { PolicyArn: physicalId, Arn: physicalId };
+  }
   const arnFormat = ARN_FORMATS[type];
   const [, service = 'unknown', resource = 'resource'] = type.split('::');
   const arn = arnFormat
