@@ -370,6 +370,9 @@ const AssociateSbomWithPackageVersion: Handler = (ctx) => {
 
 const DisassociateSbomFromPackageVersion: Handler = (ctx) => {
   const { ver } = getVersion(ctx, ctx.input.packageName, ctx.input.versionName);
+  // With no SBOM there is nothing to disassociate: the request conflicts with the version's state
+  // [model: ConflictException "The request conflicts with the current state of the resource"].
+  if (!ver.sbom) throw ctx.err.stateConflict(`Package version ${ctx.input.packageName}/${ctx.input.versionName} has no SBOM to disassociate`);
   ver.sbom = undefined;
   ver.sbomValidationStatus = undefined;
   ver.sbomPendingResult = undefined;

@@ -35,7 +35,7 @@ export class IamAuthority {
   public readonly denials: Denial[] = [];
   /** role ARN → source id → what that source gives the role. */
   private readonly roles = new Map<string, Map<string, Grant>>();
-  private readonly managedPolicies = new Map<string, PolicyDocument>();
+  private readonly policyDocuments = new Map<string, PolicyDocument>();
   private readonly keys = new Map<string, string>();
 
   /** Temporary credentials of a role, as Lambda gives its function (the same for every call). */
@@ -73,11 +73,40 @@ export class IamAuthority {
   }
 
   public putManagedPolicy(policyArn: string, document: PolicyDocument): void {
-    this.managedPolicies.set(policyArn, document);
+    this.policyDocuments.set(policyArn, document);
   }
 
   public deleteManagedPolicy(policyArn: string): void {
-    this.managedPolicies.delete(policyArn);
+    this.policyDocuments.delete(policyArn);
+  }
+
+  public roleArns(): string[] {
+    return [...this.roles.keys()];
+  }
+
+  public inlinePoliciesOf(roleArn: string): PolicyDocument[] {
+    return [...(this.roles.get(roleArn)?.values() ?? [])].flatMap((g) => Object.values(g.inline));
+  }
+
+  public managedPolicyArnsOf(roleArn: string): string[] {
+    return [...new Set([...(this.roles.get(roleArn)?.values() ?? [])].flatMap((g) => g.managed))];
+  }
+
+  public managedPolicies(): Array<[string, PolicyDocument]> {
+    return [...this.policyDocuments.entries()];
+  }
+
+  /** A copy of the roles and policies, to put back when a change fails. */
+  public save(): unknown {
+    return { roles: new Map([...this.roles].map(([arn, sources]) => [arn, new Map(sources)])), managed: new Map(this.policyDocuments) };
+  }
+
+  public restore(saved: unknown): void {
+    const { roles, managed } = saved as { roles: Map<string, Map<string, Grant>>; managed: Map<string, PolicyDocument> };
+    this.roles.clear();
+    for (const [arn, sources] of roles) this.roles.set(arn, sources);
+    this.policyDocuments.clear();
+    for (const [arn, document] of managed) this.policyDocuments.set(arn, document);
   }
 
   /** The documents IAM evaluates for a role now: its inline policies and attached managed ones. */
@@ -87,7 +116,7 @@ export class IamAuthority {
     return [
       ...grants.flatMap((g) => Object.values(g.inline)),
       ...[...managed].flatMap((arn) => {
-        const document = this.managedPolicies.get(arn);
+        const document = this.policyDocuments.get(arn);
         return document ? [document] : [];
       }),
     ];

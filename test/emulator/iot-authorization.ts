@@ -9,6 +9,10 @@
  *           artifact or SBOM object with the caller's s3:GetObjectVersion
  *  [iam]    IAM User Guide: aws:ResourceTag/<key> holds the tags of the resource addressed,
  *           aws:RequestTag/<key> and aws:TagKeys the tags a request sets
+ * Where the model's documentation names another action than the operation's own name
+ * (DeletePackage: "the DeletePackageVersion action"; DisassociateSbomFromPackageVersion: "the
+ * DisassociateSbomWithPackageVersion action"), both are required: a caller granted only one of
+ * them would fail against a service that checks the other.
  */
 import { jobArn, jobTemplateArn, packageArn, versionArn, type EmulatorOptions } from './handlers';
 import type { AuthorizationRequest, ContextValue } from './iam-policy';
@@ -36,9 +40,10 @@ export function requiredAuthorizations(
     case 'UpdatePackage':
       return [onPackage(), indexing];
     case 'GetPackage':
-    case 'DeletePackage':
     case 'ListPackageVersions':
       return [onPackage()];
+    case 'DeletePackage':
+      return [onPackage(), { ...onPackage(), action: 'iot:DeletePackageVersion' }];
     case 'CreatePackageVersion':
       return [...onVersion(requestTags), ...objectReads(input.artifact), indexing];
     case 'UpdatePackageVersion':
@@ -47,9 +52,10 @@ export function requiredAuthorizations(
       return [...onVersion(), ...objectReads(input.sbom)];
     case 'GetPackageVersion':
     case 'DeletePackageVersion':
-    case 'DisassociateSbomFromPackageVersion':
     case 'ListSbomValidationResults':
       return onVersion();
+    case 'DisassociateSbomFromPackageVersion':
+      return [...onVersion(), ...onVersion().map((r) => ({ ...r, action: 'iot:DisassociateSbomWithPackageVersion' }))];
     case 'TagResource':
       return [on(input.resourceArn, requestTags)];
     case 'UntagResource':

@@ -1,11 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { App, CfnOutput, CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DeployHarness, HarnessOptions, StackEvent, synthesize } from './deploy-harness';
 import { assertAcyclic, runGraph } from './graph';
 import { referencedResources, resolve, ResolveContext, stringifyScalars } from './intrinsics';
+import { IamAuthority } from '../emulator/iam-authority';
+import { evaluate } from '../emulator/iam-policy';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'echo-handler');
 const STACK = 'S';
@@ -536,3 +540,98 @@ describe('graph', () => {
 function logicalIdOfTypeIn(events: StackEvent[], type: string): string {
   return events.find((e) => e.resourceType === type)!.logicalId;
 }
+
+describe('IAM', () => {
+  /** A role with an inline policy and a managed policy, each allowing one action, and a probe that fails on demand. */
+  function synthIam(version: { inline: string; managed: string; managedChars?: number; probeFails?: boolean }): string {
+    const app = new App({ outdir: tempDir('harness-iam-'), context: {} });
+    const stack = new Stack(app, STACK, { env: { account: '123456789012', region: 'us-east-1' } });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new iam.Policy(stack, 'Inline', { roles: [role], statements: [new iam.PolicyStatement({ actions: [version.inline], resources: ['*'] })] });
+    new iam.ManagedPolicy(stack, 'Managed', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        actions: [version.managed],
+        resources: ['*', ...(version.managedChars ? [`arn:aws:s3:::${'x'.repeat(version.managedChars)}`] : [])],
+      })],
+    });
+    const probe = new CfnResource(stack, 'Probe', { type: 'Test::Probe', properties: { Fails: version.probeFails ? 'yes' : 'no' } });
+    probe.node.addDependency(role);
+    return synthesize(app);
+  }
+
+  const allows = (authority: IamAuthority, action: string) => {
+    const roleArn = `arn:aws:iam::123456789012:role/${harness.physicalId(STACK, logicalIdOfType('AWS::IAM::Role'))}`;
+    return evaluate(authority.policiesOf(roleArn), { action, resource: '*' }).decision === 'Allow';
+  };
+  const probeProvider = { create: async (r: { properties: Record<string, unknown> }) => { if (r.properties.Fails === 'yes') throw new Error('probe failed'); return {}; } };
+
+  test('roles and policies apply as they are created, updated, reverted in a rollback and deleted', async () => {
+    const authority = new IamAuthority();
+    newHarness({ iam: authority, resourceProviders: { 'Test::Probe': { ...probeProvider, update: probeProvider.create } } });
+
+    // create
+    await harness.deploy(synthIam({ inline: 'iot:GetPackage', managed: 'iot:ListPackages' }), STACK);
+    expect([allows(authority, 'iot:GetPackage'), allows(authority, 'iot:ListPackages'), allows(authority, 'iot:DeletePackage')]).toEqual([true, true, false]);
+
+    // update: the old statements are gone as the new ones arrive
+    await harness.deploy(synthIam({ inline: 'iot:DeletePackage', managed: 'iot:ListJobs' }), STACK);
+    expect([allows(authority, 'iot:GetPackage'), allows(authority, 'iot:ListPackages'), allows(authority, 'iot:DeletePackage'), allows(authority, 'iot:ListJobs')])
+      .toEqual([false, false, true, true]);
+
+    // a failed update: its rollback reverts the policies
+    const failed = await harness.deploy(synthIam({ inline: 'iot:CreatePackage', managed: 'iot:CreateJob', probeFails: true }), STACK);
+    expect(failed.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect([allows(authority, 'iot:CreatePackage'), allows(authority, 'iot:CreateJob'), allows(authority, 'iot:DeletePackage'), allows(authority, 'iot:ListJobs')])
+      .toEqual([false, false, true, true]);
+
+    // destroy
+    expect((await harness.destroy(STACK)).status).toBe('DELETE_COMPLETE');
+    expect(authority.roleArns()).toEqual([]);
+    expect(authority.managedPolicies()).toEqual([]);
+  });
+
+  test('a managed policy over 6,144 characters fails as IAM refuses it, and changes nothing', async () => {
+    const authority = new IamAuthority();
+    newHarness({ iam: authority, resourceProviders: { 'Test::Probe': probeProvider } });
+
+    const result = await harness.deploy(synthIam({ inline: 'iot:GetPackage', managed: 'iot:ListPackages', managedChars: 6_100 }), STACK);
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(result.failure).toContain('Cannot exceed quota for PolicySize: 6144');
+    expect(authority.managedPolicies()).toEqual([]);
+  });
+
+  test('DescribeStacks answers the stack\'s status of the moment, for the stack\'s own role only', async () => {
+    const authority = new IamAuthority();
+    const seen: string[] = [];
+    const endpointStatus = async () => {
+      const endpoint = await harness.cloudFormationEndpoint();
+      const client = new CloudFormationClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDADMIN', secretAccessKey: 'x' } });
+      const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: STACK }));
+      return Stacks?.[0]?.StackStatus ?? 'none';
+    };
+    const record = async () => { seen.push(await endpointStatus()); return {}; };
+    newHarness({
+      iam: authority,
+      resourceProviders: {
+        'Test::Probe': {
+          create: async (r) => { await record(); if (r.properties.Fails === 'yes') throw new Error('probe failed'); return {}; },
+          update: async (r) => { await record(); if (r.properties.Fails === 'yes') throw new Error('probe failed'); return {}; },
+          delete: async () => { await record(); },
+        },
+      },
+    });
+
+    await harness.deploy(synthIam({ inline: 'iot:GetPackage', managed: 'iot:ListPackages' }), STACK);
+    await harness.deploy(synthIam({ inline: 'iot:GetPackage', managed: 'iot:ListPackages', probeFails: true }), STACK);
+
+    expect(seen).toEqual(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS']);
+    // a role without cloudformation:DescribeStacks is refused
+    const roleArn = `arn:aws:iam::123456789012:role/${harness.physicalId(STACK, logicalIdOfType('AWS::IAM::Role'))}`;
+    const { accessKeyId, secretAccessKey, sessionToken } = authority.credentialsFor(roleArn);
+    const endpoint = await harness.cloudFormationEndpoint();
+    const asRole = new CloudFormationClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey, sessionToken } });
+    await expect(asRole.send(new DescribeStacksCommand({ StackName: STACK }))).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+});

@@ -6,8 +6,16 @@
 import { isObject } from './intrinsics';
 import type { AccountEnvironment } from './synthetic-resources';
 import type { IamAuthority, PolicyDocument } from '../emulator/iam-authority';
+import { policySize } from '../emulator/iam-policy';
 
 export const IAM_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
+
+/** IAM's quotas (whitespace excluded from sizes), as IAM refuses a change that breaks one. */
+export const IAM_LIMITS = {
+  inlinePoliciesPerRoleChars: 10_240,
+  managedPolicyChars: 6_144,
+  managedPoliciesPerRole: 10,
+};
 
 export interface IamChange {
   readonly stackName: string;
@@ -19,8 +27,41 @@ export interface IamChange {
   readonly oldProperties?: Record<string, unknown>;
 }
 
-/** Applies one IAM resource operation to the authority. */
+/**
+ * Applies one IAM resource operation to the authority. A change that would break one of IAM's
+ * quotas throws IAM's error (the resource fails) and changes nothing.
+ */
 export function applyIamChange(iam: IamAuthority, env: AccountEnvironment, change: IamChange): void {
+  const before = iam.save();
+  try {
+    apply(iam, env, change);
+    checkLimits(iam);
+  } catch (error) {
+    iam.restore(before);
+    throw error;
+  }
+}
+
+function checkLimits(iam: IamAuthority): void {
+  for (const roleArn of iam.roleArns()) {
+    const name = roleArn.split('/').pop();
+    const inline = iam.inlinePoliciesOf(roleArn).reduce((sum, document) => sum + policySize(document), 0);
+    if (inline > IAM_LIMITS.inlinePoliciesPerRoleChars) {
+      throw new Error(`Maximum policy size of ${IAM_LIMITS.inlinePoliciesPerRoleChars} bytes exceeded for role ${name} (Service: Iam, Status Code: 409, Request ID: LimitExceeded)`);
+    }
+    const managed = iam.managedPolicyArnsOf(roleArn);
+    if (managed.length > IAM_LIMITS.managedPoliciesPerRole) {
+      throw new Error(`Cannot exceed quota for PoliciesPerRole: ${IAM_LIMITS.managedPoliciesPerRole} (Service: Iam, Status Code: 409, Request ID: LimitExceeded)`);
+    }
+  }
+  for (const [arn, document] of iam.managedPolicies()) {
+    if (policySize(document) > IAM_LIMITS.managedPolicyChars) {
+      throw new Error(`Cannot exceed quota for PolicySize: ${IAM_LIMITS.managedPolicyChars} (policy ${arn}) (Service: Iam, Status Code: 409, Request ID: LimitExceeded)`);
+    }
+  }
+}
+
+function apply(iam: IamAuthority, env: AccountEnvironment, change: IamChange): void {
   const source = `${change.stackName}/${change.logicalId}`;
   const roleArn = (name: string) => `arn:${env.partition}:iam::${env.accountId}:role/${name}`;
   const rolesOf = (properties: Record<string, unknown> | undefined) => stringList(properties?.Roles).map(roleArn);
