@@ -9,16 +9,19 @@ import {
   GetPackageVersionCommand,
   IoTClient,
   JobExecutionsRetryConfig,
+  ListJobsCommand,
   JobExecutionsRolloutConfig,
   PresignedUrlConfig,
   SchedulingConfig,
   TimeoutConfig,
   UpdateJobCommand,
 } from '@aws-sdk/client-iot';
-import { errorName, ForbiddenChangeError, isNotFound, ResourceError } from './shared/errors';
+import { errorName, ForbiddenChangeError, isAccessDenied, isNotFound, ResourceError } from './shared/errors';
 import { iotArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
+import { actualTags, isOwnedBy, withOwnerTag } from './shared/ownership';
 import { optionalString, requiredString } from './shared/properties';
+import { isRollingBack } from './shared/stack-status';
 import { JobWithPackagesAttributes, NumberValue } from '../src/private/contract';
 
 /**
@@ -134,7 +137,7 @@ function parseProps(properties: Raw): JobProps {
         numberOfRetries: num(c.NumberOfRetries, 'JobExecutionsRetryConfig.NumberOfRetries'),
       })),
     }),
-    forceDelete: p.ForceDelete !== 'false' && p.ForceDelete !== false,
+    forceDelete: p.ForceDelete === 'true' || p.ForceDelete === true,
   };
 }
 
@@ -198,6 +201,7 @@ async function checkVersions(iot: IoTClient, jobId: string, arns: string[]): Pro
 async function create(context: HandlerContext): Promise<ResourceResult> {
   const props = parseProps(context.event.ResourceProperties);
   await checkVersions(context.iot, props.jobId, props.destinationPackageVersions);
+  const tags = withOwnerTag(context.event, {});
   try {
     const created = await context.iot.send(new CreateJobCommand({
       jobId: props.jobId,
@@ -214,63 +218,136 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
       abortConfig: props.abortConfig,
       timeoutConfig: props.timeoutConfig,
       jobExecutionsRetryConfig: props.jobExecutionsRetryConfig,
+      tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     }));
     return result(context, props.jobId, created.jobArn);
   } catch (error) {
     if (errorName(error) !== 'ResourceAlreadyExistsException') throw error;
-    // CreateJob takes no client token: a redelivered Create finds its own job.
-    if (await isSameJob(context.iot, props)) return result(context, props.jobId);
-    throw new ResourceError(
-      `Job ${props.jobId} already exists with other targets, versions or document. Job ids are unique in an ` +
-      'account and region (also for a while after deletion): choose another jobId.',
-    );
+    return adopt(context, props);
   }
 }
 
-/** Whether the job in the service already has the properties that cannot change in place. */
-async function isSameJob(iot: IoTClient, props: JobProps): Promise<boolean> {
-  const { job, documentSource } = await iot.send(new DescribeJobCommand({ jobId: props.jobId }));
-  const unchanged = job !== undefined
-    && job.status !== 'DELETION_IN_PROGRESS'
-    && sameSet(job.targets ?? [], props.targets)
-    && sameSet(job.destinationPackageVersions ?? [], props.destinationPackageVersions)
-    && (job.targetSelection ?? 'SNAPSHOT') === props.targetSelection
-    && (job.jobTemplateArn ?? undefined) === props.jobTemplateArn
-    && (documentSource ?? undefined) === props.documentSource;
-  if (!unchanged || props.document === undefined) return unchanged;
-  const { document } = await iot.send(new GetJobDocumentCommand({ jobId: props.jobId }));
-  return document === props.document;
+/**
+ * A job with this id exists. CreateJob takes no client token: a redelivered Create finds its
+ * own job, and a rollback finds the job a replacement left in place. Either is this stack's and
+ * has the settings that cannot change: it is updated in place. Anything else is refused.
+ */
+async function adopt(context: HandlerContext, props: JobProps): Promise<ResourceResult> {
+  const owned = isOwnedBy(context.event, await actualTags(context.iot, jobArnOf(context, props.jobId)));
+  const actual = owned ? await describeJob(context.iot, props.jobId) : undefined;
+  if (!actual || differences(props, actual).length > 0) {
+    throw new ResourceError(
+      `Job ${props.jobId} already exists${owned ? ' with other targets, versions, document or schedule' : ', and this stack did not create it'}. ` +
+      'Job ids are unique in an account and region (also for a while after deletion): choose another jobId.',
+    );
+  }
+  await updateInPlace(context, props, settingsOf(actual));
+  return result(context, props.jobId);
+}
+
+/** A job as the service holds it: DescribeJob, and the document as written (placeholders unresolved). */
+interface ActualJob {
+  readonly status?: string;
+  readonly settings: Pick<JobProps, typeof IMMUTABLE[number] | typeof MUTABLE[number]>;
+}
+
+async function describeJob(iot: IoTClient, jobId: string): Promise<ActualJob | undefined> {
+  let described;
+  try {
+    described = await iot.send(new DescribeJobCommand({ jobId }));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const job = described.job;
+  if (!job || job.status === 'DELETION_IN_PROGRESS') return undefined;
+  // Without beforeSubstitution, the service answers with the package placeholders resolved.
+  const document = described.documentSource || job.jobTemplateArn
+    ? undefined
+    : (await iot.send(new GetJobDocumentCommand({ jobId, beforeSubstitution: true }))).document;
+  return {
+    status: job.status,
+    settings: {
+      targets: job.targets ?? [],
+      targetSelection: (job.targetSelection ?? 'SNAPSHOT') as JobProps['targetSelection'],
+      destinationPackageVersions: job.destinationPackageVersions ?? [],
+      document,
+      documentSource: described.documentSource ?? undefined,
+      jobTemplateArn: job.jobTemplateArn ?? undefined,
+      schedulingConfig: clean(normalizedScheduling(job.schedulingConfig)),
+      description: job.description ?? undefined,
+      presignedUrlConfig: clean(job.presignedUrlConfig),
+      jobExecutionsRolloutConfig: clean(job.jobExecutionsRolloutConfig),
+      abortConfig: clean(job.abortConfig),
+      timeoutConfig: clean(job.timeoutConfig),
+      jobExecutionsRetryConfig: clean(job.jobExecutionsRetryConfig),
+    },
+  };
+}
+
+/** A schedule without the members the service fills in with defaults. */
+function normalizedScheduling(config: SchedulingConfig | undefined): SchedulingConfig | undefined {
+  if (!config) return undefined;
+  const { maintenanceWindows, ...rest } = config;
+  const normalized = { ...rest, ...(maintenanceWindows && maintenanceWindows.length > 0 ? { maintenanceWindows } : {}) };
+  return Object.values(normalized).some((v) => v !== undefined) ? normalized : undefined;
+}
+
+function settingsOf(actual: ActualJob): JobProps {
+  return { jobId: '', forceDelete: false, ...actual.settings };
+}
+
+/** The settings that cannot change in place on which two jobs differ. */
+function differences(desired: JobProps, actual: Pick<JobProps, typeof IMMUTABLE[number]> | ActualJob): string[] {
+  const settings = 'settings' in actual ? actual.settings : actual;
+  return IMMUTABLE.filter((key) => {
+    if (key === 'targets' || key === 'destinationPackageVersions') return !sameSet(desired[key], settings[key]);
+    // The document of a job from S3 or a template is not compared: its source is.
+    if (key === 'document' && 'settings' in actual && settings.document === undefined) return false;
+    return !same(key === 'schedulingConfig' ? normalizedScheduling(desired[key]) : desired[key], settings[key]);
+  });
 }
 
 async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { OldResourceProperties?: Record<string, unknown> } & typeof context.event;
+  const event = context.event as { OldResourceProperties?: Record<string, unknown>; PhysicalResourceId: string } & typeof context.event;
   const props = parseProps(event.ResourceProperties);
   const old = parseProps(event.OldResourceProperties);
-  if (props.jobId !== old.jobId) {
-    // A new identity: create the new job; CloudFormation deletes the old one in cleanup.
+  if (props.jobId !== event.PhysicalResourceId) {
+    // Another identity than the resource's: a new job id creates the new job (CloudFormation
+    // deletes the old one in cleanup); a rollback returns to the previous job, which exists.
     return create(context);
   }
-  const fixed = IMMUTABLE.filter((key) => key === 'targets' || key === 'destinationPackageVersions'
-    ? !sameSet(props[key], old[key])
-    : !same(props[key], old[key]));
-  // CloudFormation rolls back a refused update with the properties swapped: the job still has
-  // them, so there is nothing to refuse.
-  if (fixed.length > 0 && !(await isSameJob(context.iot, props))) {
-    throw new ForbiddenChangeError(
-      `Job ${props.jobId}: ${fixed.join(', ')} cannot change on an existing job. Nothing was changed. ` +
-      'Set a new jobId (or leave jobId unset: the generated id changes with these properties) to replace the job.',
-    );
+  // Attempted properties that named another job (the rollback of a failed replacement) say
+  // nothing about this one: compare with what the service holds.
+  const previous = old.jobId === props.jobId ? old : undefined;
+  const changed = previous ? differences(props, previous) : [...IMMUTABLE];
+  let current: JobProps | undefined = previous;
+  if (changed.length > 0) {
+    const actual = await describeJob(context.iot, props.jobId);
+    if (!actual) throw new ResourceError(`Job ${props.jobId} does not exist any more: set a new jobId (or leave jobId unset) to create the job again.`);
+    current = settingsOf(actual);
+    const fixed = differences(props, actual);
+    if (fixed.length > 0) {
+      const message = `Job ${props.jobId}: ${fixed.join(', ')} cannot change on an existing job. Nothing was changed. ` +
+        'Set a new jobId (or leave jobId unset: the generated id changes with these properties) to replace the job.';
+      if (!(await isRollingBack(context.event))) throw new ForbiddenChangeError(message);
+      warn(props.jobId, `Rolling back: ${fixed.join(', ')} of the job cannot change in place and stay as they are.`);
+    }
   }
-  const changed = MUTABLE.filter((key) => !same(props[key], old[key]));
-  // The service cannot take a configuration off a job: it stays. Failing here would also fail
-  // the rollback of an update that added one, and leave the stack in UPDATE_ROLLBACK_FAILED.
+  await updateInPlace(context, props, current!);
+  return result(context, props.jobId);
+}
+
+/**
+ * Applies what UpdateJob can change. The service cannot take a configuration off a job: it
+ * stays. Failing here would also fail the rollback of an update that added one, and leave the
+ * stack in UPDATE_ROLLBACK_FAILED.
+ */
+async function updateInPlace(context: HandlerContext, props: JobProps, current: JobProps): Promise<void> {
+  const changed = MUTABLE.filter((key) => !same(props[key], current[key]));
   const removed = changed.filter((key) => props[key] === undefined);
   if (removed.length > 0) {
-    console.log(JSON.stringify({
-      message: 'warning',
-      jobId: props.jobId,
-      warning: `${removed.join(', ')} cannot be removed from an existing job and stays as it is; set a new jobId to replace the job without it.`,
-    }));
+    warn(props.jobId, `${removed.join(', ')} cannot be removed from an existing job and stays as it is; set a new jobId to replace the job without it.`);
   }
   const applied = changed.filter((key) => props[key] !== undefined);
   if (applied.length > 0) {
@@ -279,7 +356,10 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
       ...Object.fromEntries(applied.map((key) => [key, props[key]])),
     }));
   }
-  return result(context, props.jobId);
+}
+
+function warn(jobId: string, warning: string): void {
+  console.log(JSON.stringify({ message: 'warning', jobId, warning }));
 }
 
 /**
@@ -312,12 +392,18 @@ async function remove(context: HandlerContext): Promise<void> {
   await waitUntilGone(context.iot, jobId, deadline);
 }
 
+/**
+ * The job's status, or undefined when it is gone. A job that the policy of this moment no
+ * longer names (the old job of a replacement, one created by a rolled-back update) is reached
+ * only through its owner tag: once deleted it has no tag, and IAM answers AccessDenied before
+ * the service could answer that it does not exist. Either way it is no job of this stack.
+ */
 async function jobStatus(iot: IoTClient, jobId: string): Promise<string | undefined> {
   try {
     const { job } = await iot.send(new DescribeJobCommand({ jobId }));
     return job?.status ?? 'UNKNOWN';
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error) || isAccessDenied(error)) return undefined;
     throw error;
   }
 }
@@ -341,15 +427,30 @@ async function deleteJob(iot: IoTClient, jobId: string, force: boolean, deadline
   }
 }
 
+/**
+ * Waits until a deleted job is gone. The job is looked for among the jobs being deleted (at
+ * most 10 in an account), not described: the job a replacement left is reached only through
+ * its owner tag, and once gone a DescribeJob would be refused rather than answered.
+ */
 async function waitUntilGone(iot: IoTClient, jobId: string, deadline: number): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const status = await jobStatus(iot, jobId);
-    if (status === undefined) return;
+    if (!(await jobsInDeletion(iot)).includes(jobId)) return;
     if (Date.now() + delay(attempt) > deadline) {
-      throw new ResourceError(`Job ${jobId} is still ${status} after waiting for its deletion; its package versions cannot be deleted yet. Retry the deletion later.`);
+      throw new ResourceError(`Job ${jobId} is still DELETION_IN_PROGRESS after waiting for its deletion; its package versions cannot be deleted yet. Retry the deletion later.`);
     }
     await sleep(delay(attempt));
   }
+}
+
+async function jobsInDeletion(iot: IoTClient): Promise<string[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await iot.send(new ListJobsCommand({ status: 'DELETION_IN_PROGRESS', nextToken }));
+    for (const job of page.jobs ?? []) if (job.jobId) ids.push(job.jobId);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return ids;
 }
 
 function delay(attempt: number): number {

@@ -5,31 +5,25 @@ import {
   DeletePackageVersionCommand,
   GetPackageCommand,
   GetPackageVersionCommand,
+  GetPackageVersionCommandOutput,
   PackageVersionAction,
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
+import {
+  ActualVersion, EditableField, needsActualState, planVersionUpdate, stateOf, transitions, VersionPlan, VersionProps,
+} from './package-version-plan';
 import { errorName, ForbiddenChangeError, isNotFound, ResourceError } from './shared/errors';
 import { packageArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
-import { nonEmpty, optionalS3Object, optionalString, requiredString, sameMap, sameS3Object, stringMap } from './shared/properties';
+import { actualTags, isOwnedBy, userTags, withOwnerTag } from './shared/ownership';
+import { nonEmpty, optionalS3Object, optionalString, requiredString, stringMap } from './shared/properties';
 import { resolveObjectVersion, S3Location } from './shared/s3-client';
+import { isRollingBack } from './shared/stack-status';
 import { updateTags } from './shared/tags';
 import { PackageVersionAttributes, PackageVersionStatusValue, S3ObjectProperty } from '../src/private/contract';
 
 const STATUSES: readonly PackageVersionStatusValue[] = ['DRAFT', 'PUBLISHED', 'DEPRECATED'];
-
-interface VersionProps {
-  readonly packageName: string;
-  readonly versionName: string;
-  readonly status: PackageVersionStatusValue;
-  readonly description?: string;
-  readonly attributes: Record<string, string>;
-  readonly recipe?: string;
-  readonly artifact?: S3ObjectProperty;
-  readonly sbom?: S3ObjectProperty;
-  readonly tags: Record<string, string>;
-}
 
 function parseProps(properties: Record<string, unknown> | undefined): VersionProps {
   const status = requiredString(properties, 'Status') as PackageVersionStatusValue;
@@ -49,20 +43,7 @@ function parseProps(properties: Record<string, unknown> | undefined): VersionPro
   };
 }
 
-/**
- * The documented actions that move a version between two statuses, in order. A version
- * never returns to DRAFT.
- */
-export function transitions(from: PackageVersionStatusValue, to: PackageVersionStatusValue): PackageVersionAction[] {
-  if (from === to) return [];
-  switch (to) {
-    case 'PUBLISHED': return ['PUBLISH'];
-    case 'DEPRECATED': return from === 'DRAFT' ? ['PUBLISH', 'DEPRECATE'] : ['DEPRECATE'];
-    case 'DRAFT': throw new ForbiddenChangeError(`A ${from} version cannot return to DRAFT.`);
-  }
-}
-
-function physicalId(props: VersionProps): string {
+function physicalId(props: Pick<VersionProps, 'packageName' | 'versionName'>): string {
   return `${props.packageName}/${props.versionName}`;
 }
 
@@ -70,12 +51,12 @@ function versionArn(context: HandlerContext, props: VersionProps): string {
   return `${packageArnOf(context.event, props.packageName)}/version/${props.versionName}`;
 }
 
-function result(context: HandlerContext, props: VersionProps, sbomValidationStatus?: string): ResourceResult {
+function result(context: HandlerContext, props: VersionProps, status: PackageVersionStatusValue, sbomValidationStatus?: string): ResourceResult {
   const data: PackageVersionAttributes = {
     PackageName: props.packageName,
     VersionName: props.versionName,
     PackageVersionArn: versionArn(context, props),
-    Status: props.status,
+    Status: status,
     SbomValidationStatus: sbomValidationStatus,
   };
   return { physicalResourceId: physicalId(props), data: JSON.parse(JSON.stringify(data)) };
@@ -108,34 +89,39 @@ async function applyActions(context: HandlerContext, props: VersionProps, action
 }
 
 /**
- * Moves the version from `assumed` to its desired status. When the status was assumed from
- * the previous template and the service refuses an action for the version's state, the
- * actual status is read and the move planned again from it.
+ * Moves the version to its planned status. When the starting status was assumed from the
+ * previous template and the service refuses an action for the version's state, the actual
+ * status is read and the move planned again from it.
  */
-async function applyTransitions(context: HandlerContext, props: VersionProps, assumed: PackageVersionStatusValue, mayReplan: boolean) {
+async function applyTransitions(context: HandlerContext, props: VersionProps, plan: VersionPlan) {
   try {
-    await applyActions(context, props, transitions(assumed, props.status));
+    await applyActions(context, props, plan.actions);
   } catch (error) {
-    if (!mayReplan || !['ConflictException', 'ValidationException'].includes(errorName(error))) throw error;
+    if (plan.statusKnown || !['ConflictException', 'ValidationException'].includes(errorName(error))) throw error;
     const actual = ((await getVersion(context, props)).status ?? 'DRAFT') as PackageVersionStatusValue;
-    if (actual === assumed) throw error;
-    await applyActions(context, props, transitions(actual, props.status), 'Replanned/');
+    if (actual === plan.from) throw error;
+    await applyActions(context, props, transitions(actual, plan.resultStatus), 'Replanned/');
   }
 }
 
 async function create(context: HandlerContext): Promise<ResourceResult> {
   const props = parseProps(context.event.ResourceProperties);
   const artifact = props.artifact && await resolveObjectVersion(`artifact of ${physicalId(props)}`, props.artifact);
-  await context.iot.send(new CreatePackageVersionCommand({
-    packageName: props.packageName,
-    versionName: props.versionName,
-    description: props.description,
-    attributes: nonEmpty(props.attributes),
-    artifact: artifact && s3Location(artifact),
-    recipe: props.recipe,
-    tags: nonEmpty(props.tags),
-    clientToken: context.token('CreatePackageVersion'),
-  }));
+  try {
+    await context.iot.send(new CreatePackageVersionCommand({
+      packageName: props.packageName,
+      versionName: props.versionName,
+      description: props.description,
+      attributes: nonEmpty(props.attributes),
+      artifact: artifact && s3Location(artifact),
+      recipe: props.recipe,
+      tags: withOwnerTag(context.event, props.tags),
+      clientToken: context.token('CreatePackageVersion'),
+    }));
+  } catch (error) {
+    if (errorName(error) !== 'ConflictException') throw error;
+    return adopt(context, props);
+  }
   let sbomValidationStatus: string | undefined;
   try {
     if (props.sbom) sbomValidationStatus = await associateSbom(context, props, props.sbom);
@@ -145,75 +131,99 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
     await deleteVersion(context, props.packageName, props.versionName, 'Undo');
     throw error;
   }
-  return result(context, props, sbomValidationStatus);
+  return result(context, props, props.status, sbomValidationStatus);
+}
+
+/**
+ * A version of that name exists. When this stack created it (a rollback returning to it after
+ * a replacement), it converges on the desired state; anyone else's is refused.
+ */
+async function adopt(context: HandlerContext, props: VersionProps): Promise<ResourceResult> {
+  const tags = await actualTags(context.iot, versionArn(context, props));
+  if (!isOwnedBy(context.event, tags)) {
+    throw new ResourceError(
+      `Version ${physicalId(props)} already exists, and this stack did not create it. To use it, import it with ` +
+      'PackageVersion.fromPackageVersionArn; to create a new version, choose another versionName.',
+    );
+  }
+  return converge(context, props, undefined, userTags(tags ?? {}));
 }
 
 async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { OldResourceProperties?: Record<string, unknown> } & typeof context.event;
+  const event = context.event as { OldResourceProperties?: Record<string, unknown>; PhysicalResourceId: string } & typeof context.event;
   const props = parseProps(event.ResourceProperties);
   const old = parseProps(event.OldResourceProperties);
-  if (props.packageName !== old.packageName || props.versionName !== old.versionName) {
-    // A new identity: create the new version; CloudFormation deletes the old one in cleanup.
+  if (physicalId(props) !== event.PhysicalResourceId) {
+    // Another identity than the resource's: a new versionName creates the new version
+    // (CloudFormation deletes the old one in cleanup); a rollback returns to the previous one.
     return create(context);
   }
-
-  let attributesChanged = !sameMap(props.attributes, old.attributes);
-  let artifactChanged = !sameS3Object(props.artifact, old.artifact);
-  let current = old.status;
-  // A change the service may refuse is checked against what the service holds, not against
-  // the previous template: after a partly failed deploy the two differ, and a rollback
-  // replays a change that never happened. A plain status change trusts the template and
-  // reads only if the service refuses the action (see applyTransitions).
-  const stateRead = attributesChanged || artifactChanged || (props.status === 'DRAFT' && old.status !== 'DRAFT');
-  if (stateRead) {
-    const actual = await getVersion(context, props);
-    current = (actual.status ?? 'DRAFT') as PackageVersionStatusValue;
-    attributesChanged = !sameMap(props.attributes, actual.attributes ?? {});
-    artifactChanged = !artifactMatches(props.artifact, actual.artifact?.s3Location);
-  }
-  const frozen = [attributesChanged && 'attributes', artifactChanged && 'artifact'].filter((x): x is string => !!x);
-  if (frozen.length > 0 && current !== 'DRAFT') {
-    const what = frozen.join(' and ');
-    throw new ForbiddenChangeError(
-      `Version ${physicalId(props)} is ${current}: its ${what} can change only while it is DRAFT. ` +
-      'To ship the change, use a new versionName.',
-    );
-  }
-  if (props.status === 'DRAFT' && current !== 'DRAFT') {
-    throw new ForbiddenChangeError(
-      `Version ${physicalId(props)} is ${current} and cannot return to DRAFT. ` +
-      'To start a new draft, use a new versionName.',
-    );
-  }
-  const changed: EditableField[] = [];
-  // The API cannot clear a description (it must match [^\p{C}]+): a removed one stays as it was.
-  if (props.description !== undefined && props.description !== old.description) changed.push('description');
-  if (props.recipe !== old.recipe) changed.push('recipe');
-  if (attributesChanged) changed.push('attributes');
-  if (artifactChanged) changed.push('artifact');
-  if (changed.length > 0) {
-    await updateFields(context, props, changed, 'UpdateFields');
-  }
-  let sbomValidationStatus: string | undefined;
-  try {
-    if (!sameS3Object(props.sbom, old.sbom)) {
-      if (old.sbom) await disassociateSbom(context, props);
-      if (props.sbom) sbomValidationStatus = await associateSbom(context, props, props.sbom);
-    } else if (props.sbom) {
-      sbomValidationStatus = (await getVersion(context, props)).sbomValidationStatus;
-    }
-    await applyTransitions(context, props, current, !stateRead);
-  } catch (error) {
-    // Leave the fields as they were, so that CloudFormation's rollback finds the previous state;
-    // the rollback's own update restores the previous SBOM.
-    if (changed.length > 0) await updateFields(context, old, changed, 'RevertFields');
-    throw error;
-  }
-  await updateTags(context.iot, versionArn(context, props), old.tags, props.tags);
-  return result(context, props, sbomValidationStatus);
+  // Attempted properties that named another version (the rollback of a failed replacement)
+  // say nothing about this one: converge on what the service holds.
+  const previous = physicalId(old) === physicalId(props) ? old : undefined;
+  return converge(context, props, previous);
 }
 
-type EditableField = 'description' | 'recipe' | 'attributes' | 'artifact';
+/**
+ * Brings an existing version to the desired state, from the previous properties when they
+ * describe it, else from what the service holds (read only when needed).
+ */
+async function converge(
+  context: HandlerContext, props: VersionProps, previous: VersionProps | undefined, knownTags?: Record<string, string>,
+): Promise<ResourceResult> {
+  let read: GetPackageVersionCommandOutput | undefined;
+  let actual: ActualVersion | undefined;
+  if (needsActualState(props, previous)) {
+    read = await getVersion(context, props);
+    actual = {
+      status: (read.status ?? 'DRAFT') as PackageVersionStatusValue,
+      description: read.description,
+      attributes: read.attributes ?? {},
+      recipe: read.recipe,
+      artifact: read.artifact?.s3Location,
+      sbom: read.sbom?.s3Location,
+      tags: previous ? previous.tags : knownTags ?? userTags(await actualTags(context.iot, versionArn(context, props)) ?? {}),
+    };
+  }
+  let plan = planVersionUpdate(props, previous, actual, false);
+  if (plan.refusal) {
+    if (!(await isRollingBack(context.event))) throw new ForbiddenChangeError(plan.refusal);
+    plan = planVersionUpdate(props, previous, actual, true);
+    console.log(JSON.stringify({
+      message: 'warning',
+      logicalResourceId: context.event.LogicalResourceId,
+      warning: `Rolling back ${physicalId(props)}: the service cannot undo the ${plan.kept.join(' nor the ')}, which stay as they are.`,
+    }));
+  }
+
+  if (plan.fields.length > 0) await updateFields(context, props, plan.fields, 'UpdateFields');
+  let sbomValidationStatus: string | undefined;
+  try {
+    if (plan.disassociateSbom) await disassociateSbom(context, props);
+    if (plan.associateSbom) {
+      sbomValidationStatus = await associateSbom(context, props, props.sbom!);
+    } else if (props.sbom) {
+      sbomValidationStatus = (read ?? await getVersion(context, props)).sbomValidationStatus;
+    }
+    await applyTransitions(context, props, plan);
+  } catch (error) {
+    // Put the fields back, so that CloudFormation's rollback finds the previous state; the
+    // rollback's own update converges the SBOM on what the service then holds.
+    const before = actual ?? (previous && stateOf(previous));
+    if (plan.fields.length > 0 && before) await updateFields(context, { ...props, ...propsOf(before) }, plan.fields, 'RevertFields');
+    throw error;
+  }
+  if (plan.tagsBefore) await updateTags(context.iot, versionArn(context, props), plan.tagsBefore, props.tags);
+  return result(context, props, plan.resultStatus, sbomValidationStatus);
+}
+
+/** The editable fields of a state, as properties to set them back with. */
+function propsOf(state: ActualVersion): Pick<VersionProps, 'description' | 'recipe' | 'attributes' | 'artifact'> {
+  const artifact = state.artifact?.bucket && state.artifact.key
+    ? { Bucket: state.artifact.bucket, Key: state.artifact.key, Version: state.artifact.version }
+    : undefined;
+  return { description: state.description, recipe: state.recipe, attributes: state.attributes, artifact };
+}
 
 /** One call that sets the given fields to their values in `props` (a removed value is cleared). */
 async function updateFields(context: HandlerContext, props: VersionProps, fields: EditableField[], step: string) {
@@ -244,12 +254,6 @@ function getVersion(context: HandlerContext, props: VersionProps) {
     packageName: props.packageName,
     versionName: props.versionName,
   }));
-}
-
-/** Whether the service's artifact is the desired one; without a desired version, any version of the object is. */
-function artifactMatches(desired: S3ObjectProperty | undefined, actual: { bucket?: string; key?: string; version?: string } | undefined): boolean {
-  if (!desired || !actual) return !desired && !actual;
-  return desired.Bucket === actual.bucket && desired.Key === actual.key && (desired.Version === undefined || desired.Version === actual.version);
 }
 
 async function remove(context: HandlerContext): Promise<void> {

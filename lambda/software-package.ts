@@ -10,7 +10,8 @@ import {
 import { errorName, isNotFound, ResourceError } from './shared/errors';
 import { packageArnOf } from './shared/event';
 import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
-import { nonEmpty, optionalBoolean, optionalString, requiredString, stringMap } from './shared/properties';
+import { actualTags, isOwnedBy, userTags, withOwnerTag } from './shared/ownership';
+import { optionalBoolean, optionalString, requiredString, stringMap } from './shared/properties';
 import { updateTags } from './shared/tags';
 import { SoftwarePackageAttributes } from '../src/private/contract';
 
@@ -40,22 +41,58 @@ function result(context: HandlerContext, packageName: string, packageArn?: strin
 
 async function create(context: HandlerContext): Promise<ResourceResult> {
   const props = parseProps(context.event.ResourceProperties);
-  const created = await context.iot.send(new CreatePackageCommand({
-    packageName: props.packageName,
-    description: props.description,
-    tags: nonEmpty(props.tags),
-    clientToken: context.token('CreatePackage'),
-  }));
-  return result(context, props.packageName, created.packageArn);
+  try {
+    const created = await context.iot.send(new CreatePackageCommand({
+      packageName: props.packageName,
+      description: props.description,
+      tags: withOwnerTag(context.event, props.tags),
+      clientToken: context.token('CreatePackage'),
+    }));
+    return result(context, props.packageName, created.packageArn);
+  } catch (error) {
+    if (errorName(error) !== 'ConflictException') throw error;
+    return adopt(context, props);
+  }
+}
+
+/**
+ * A package of that name exists. When this stack created it (a rollback returning to it, a
+ * redelivered request), it is brought to the desired state; anyone else's is refused.
+ */
+async function adopt(context: HandlerContext, props: PackageProps): Promise<ResourceResult> {
+  const arn = packageArnOf(context.event, props.packageName);
+  const tags = await actualTags(context.iot, arn);
+  if (!isOwnedBy(context.event, tags)) {
+    throw new ResourceError(
+      `Package ${props.packageName} already exists in this account and region, and this stack did not create it. ` +
+      `To use it, import it with SoftwarePackage.fromPackageName(this, 'Package', '${props.packageName}'); ` +
+      'to create a new package, choose another packageName.',
+    );
+  }
+  const actual = await context.iot.send(new GetPackageCommand({ packageName: props.packageName }));
+  if (props.description !== undefined && props.description !== actual.description) {
+    await context.iot.send(new UpdatePackageCommand({
+      packageName: props.packageName,
+      description: props.description,
+      clientToken: context.token('ConvergeDescription'),
+    }));
+  }
+  await updateTags(context.iot, arn, userTags(tags ?? {}), props.tags);
+  return result(context, props.packageName, arn);
 }
 
 async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { OldResourceProperties?: Record<string, unknown> } & typeof context.event;
+  const event = context.event as { OldResourceProperties?: Record<string, unknown>; PhysicalResourceId: string } & typeof context.event;
   const props = parseProps(event.ResourceProperties);
   const old = parseProps(event.OldResourceProperties);
-  if (props.packageName !== old.packageName) {
-    // A new identity: create the new package; CloudFormation deletes the old one in cleanup.
+  if (props.packageName !== event.PhysicalResourceId) {
+    // Another identity than the resource's: a rename creates the new package (CloudFormation
+    // deletes the old one in cleanup); a rollback returns to the previous one, which exists.
     return create(context);
+  }
+  if (props.packageName !== old.packageName) {
+    // The attempted properties named another package: converge on what the service holds.
+    return adopt(context, props);
   }
   // The API cannot clear a description (it must match [^\p{C}]+): a removed one stays as it was.
   if (props.description !== undefined && props.description !== old.description) {

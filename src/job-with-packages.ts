@@ -9,8 +9,8 @@ import { validateAndRenderScheduling, validateAndRenderShared } from './private/
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
 } from './private/job-validation';
-import { versionIdentity } from './private/package-registry';
-import { packageArn, PackageCatalogProvider } from './private/provider';
+import { declaredVersion, versionIdentity } from './private/package-registry';
+import { packageArn, PackageCatalogProvider, packageVersionArn } from './private/provider';
 
 /**
  * A job that installs package versions.
@@ -87,11 +87,15 @@ export interface JobWithPackagesProps extends JobWithPackagesOptionsBase {
   readonly schedulingConfig?: JobSchedulingConfig;
 
   /**
-   * Whether deleting the job force-cancels executions that are in progress and force-deletes
-   * the job. When false, only queued executions are canceled, and the delete fails while
-   * devices still run the job.
+   * Whether deleting the job (on destroy, on removal, and when a change replaces it) also
+   * cancels the executions that devices are running, mid-install.
    *
-   * @default true
+   * By default the job is canceled without force and then deleted: no device that has not
+   * started it receives it any more, and devices already installing finish their install
+   * (they can no longer report its status). With `true`, in-progress executions are canceled
+   * too; IoT warns that a device must then be able to recover from an interrupted install.
+   *
+   * @default false
    */
   readonly forceDelete?: boolean;
 
@@ -155,18 +159,28 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
       DestinationPackageVersions: props.destinationPackageVersions.map(versionIdentity),
       JobTemplateArn: props.jobTemplate?.jobTemplateId,
     };
-    const jobId = props.jobId ?? Lazy.string({ produce: () => this.generateJobId(identity) });
+    const base = Names.uniqueResourceName(this, { maxLength: 64 - JOB_ID_HASH_LENGTH - 1, separator: '-', allowedSpecialCharacters: '-_' });
+    const jobId = props.jobId ?? Lazy.string({ produce: () => `${base}-${hashOf(Stack.of(this).resolve(identity))}` });
     const stack = Stack.of(this);
-    const jobArn = stack.formatArn({ service: 'iot', resource: 'job', resourceName: jobId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const jobArnOf = (name: string) => stack.formatArn({ service: 'iot', resource: 'job', resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const jobArn = jobArnOf(jobId);
 
     const provider = PackageCatalogProvider.of(this);
     const policy = provider.grantJob(this, {
-      jobArn,
+      // A generated id changes with the job's immutable properties: the policy covers every id this
+      // construct generates, so that the previous job stays deletable in CloudFormation's cleanup.
+      jobArn: props.jobId ? jobArn : jobArnOf(`${base}-*`),
       targets: props.targets,
-      versions: props.destinationPackageVersions.map((v) => ({
-        packageArn: packageArn(this, v.packageName),
-        versionArn: v.packageVersionArn,
-      })),
+      // By the names as declared: a version's ARN attribute would make the policy wait for the version.
+      versions: props.destinationPackageVersions.map((v) => {
+        const declared = declaredVersion(v);
+        const packageName = declared?.packageName ?? v.packageName;
+        return {
+          packageName,
+          packageArn: packageArn(this, packageName),
+          versionArn: declared ? packageVersionArn(this, declared.packageName, declared.versionName) : v.packageVersionArn,
+        };
+      }),
       jobTemplateArn: props.jobTemplate?.jobTemplateArn,
       passRoles: props.presignedUrlConfig ? [props.presignedUrlConfig.role] : [],
       documents: document?.bucket && document.key !== undefined ? [{ bucket: document.bucket, key: document.key }] : [],
@@ -177,31 +191,33 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
       ...immutable,
       Description: props.description,
       ...shared,
-      ForceDelete: props.forceDelete === false ? 'false' : 'true',
+      ForceDelete: props.forceDelete ? 'true' : 'false',
     };
     const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.jobWithPackages,
       properties,
       removalPolicy: props.removalPolicy,
+      grants: [policy],
     });
-    resource.node.addDependency(policy);
     registerJob(this);
+    // A $default destination is the package's default when the job is created: wait for the
+    // package, whose default-version designation lives beside it.
+    for (const version of props.destinationPackageVersions) {
+      const defaultOf = declaredVersion(version)?.defaultOf;
+      if (defaultOf) resource.node.addDependency(defaultOf);
+    }
 
     this.jobId = Token.asString(resource.getAtt('JobId'));
     this.jobArn = Token.asString(resource.getAtt('JobArn'));
   }
+}
 
-  /**
-   * `<construct path name>-<hash>`: the hash covers what the service cannot change in place,
-   * as CloudFormation will see it, so that changing any of it gives a new job id and thus a
-   * replacement.
-   */
-  private generateJobId(immutable: Record<string, unknown>): string {
-    const hash = createHash('sha256')
-      .update(JSON.stringify(Stack.of(this).resolve(immutable)))
-      .digest('hex')
-      .slice(0, 8);
-    const base = Names.uniqueResourceName(this, { maxLength: 64 - hash.length - 1, separator: '-', allowedSpecialCharacters: '-_' });
-    return `${base}-${hash}`;
-  }
+const JOB_ID_HASH_LENGTH = 8;
+
+/**
+ * A hash of what the service cannot change in place, as CloudFormation will see it: a change
+ * to any of it gives a new generated job id, and thus a replacement.
+ */
+function hashOf(immutable: unknown): string {
+  return createHash('sha256').update(JSON.stringify(immutable)).digest('hex').slice(0, JOB_ID_HASH_LENGTH);
 }

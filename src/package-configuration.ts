@@ -82,7 +82,7 @@ export class PackageConfiguration extends Resource {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
 
     const provider = PackageCatalogProvider.of(this);
-    provider.grantPackageConfiguration(this.role);
+    const grant = provider.grantAccountSetting(this, 'HandlerPolicy', ['iot:GetPackageConfiguration', 'iot:UpdatePackageConfiguration'], [this.role]);
 
     const properties: PackageConfigurationProperties = {
       RoleArn: this.role.roleArn,
@@ -92,17 +92,18 @@ export class PackageConfiguration extends Resource {
       resourceType: RESOURCE_TYPES.packageConfiguration,
       properties,
       removalPolicy,
+      grants: [grant],
     });
     // The role's permissions are in place before the service is told to use it.
     resource.node.addDependency(this.role);
 
     if (props.fleetIndexing) {
-      provider.grantFleetIndexing();
       const indexingProperties: PackageFleetIndexingProperties = { ShadowName: PACKAGE_SHADOW_NAME };
       provider.createResource(this, 'FleetIndexing', {
         resourceType: RESOURCE_TYPES.packageFleetIndexing,
         properties: indexingProperties,
         removalPolicy,
+        grants: [provider.grantAccountSetting(this, 'FleetIndexingHandlerPolicy', ['iot:UpdateIndexingConfiguration'])],
       });
     }
   }
@@ -117,7 +118,12 @@ export class PackageConfiguration extends Resource {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
+      // Confused-deputy protection: only IoT acting for this account may assume the role. The
+      // jobs service is not documented to set aws:SourceArn when it updates the shadow, and a
+      // condition on a key it leaves out would deny every update.
+      assumedBy: new iam.ServicePrincipal('iot.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
       description: 'Lets IoT jobs record installed package versions in the $package reserved named shadow',
       inlinePolicies: {
         PackageShadow: new iam.PolicyDocument({

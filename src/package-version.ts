@@ -1,9 +1,10 @@
 import { Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageVersionArtifact, PackageVersionS3Object } from './package-version-artifact';
 import { PackageVersionSbom } from './package-version-sbom';
 import { DefaultVersionProperties, PackageVersionProperties, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
-import { claimDefaultVersion, policyPackageName, registerDeclaredVersion } from './private/package-registry';
+import { claimDefaultVersion, packageRemovalPolicy, policyPackageName, registerDeclaredVersion } from './private/package-registry';
 import { PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateAttributes, validateDescription, validateRecipe, validateVersionName } from './private/validation';
 import { ISoftwarePackage } from './software-package';
@@ -125,9 +126,12 @@ export interface PackageVersionOptions {
   readonly sbom?: PackageVersionSbom;
 
   /**
-   * What happens to the version when it leaves the stack.
+   * What happens to the version when it leaves the stack. A version cannot outlive its
+   * package: `RemovalPolicy.RETAIN` on a version of a package that this app destroys fails at
+   * synth.
    *
-   * @default RemovalPolicy.DESTROY
+   * @default - the removal policy of the package when it is a `SoftwarePackage` of this app
+   * (versions of a retained package are retained with it), else `RemovalPolicy.DESTROY`
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -213,7 +217,12 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       public readonly versionName = versionName;
     }
     const version = new Special(scope, id);
-    registerDeclaredVersion(version, { packageName: policyPackageName(softwarePackage), versionName, hasArtifact: false });
+    registerDeclaredVersion(version, {
+      packageName: policyPackageName(softwarePackage),
+      versionName,
+      hasArtifact: false,
+      defaultOf: versionName === DEFAULT_VERSION_NAME ? softwarePackage : undefined,
+    });
     return version;
   }
 
@@ -247,16 +256,17 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     validateRecipe(props.recipe);
 
     this.status = props.status ?? PackageVersionStatus.PUBLISHED;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const removalPolicy = versionRemovalPolicy(this, props);
     this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.packageVersion);
     this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
 
     const provider = PackageCatalogProvider.of(this);
-    provider.grantVersions(this, policyPackageName(props.package));
+    const packageGrant = provider.grantVersions(this, policyPackageName(props.package));
     const artifact = props.artifact?.bind(this);
     const sbom = props.sbom?.bind(this);
+    const grants = [packageGrant];
     for (const object of [artifact, sbom]) {
-      if (object) provider.grantObjectRead(object.bucket, object.objectKey, object.objectVersion);
+      if (object) grants.push(provider.grantObjectRead(object.bucket, object.objectKey, object.objectVersion));
     }
 
     const properties: PackageVersionProperties = {
@@ -274,6 +284,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       resourceType: RESOURCE_TYPES.packageVersion,
       properties,
       removalPolicy,
+      grants,
     });
 
     this.packageName = Token.asString(resource.getAtt('PackageName'));
@@ -297,7 +308,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
         );
       }
       claimDefaultVersion(props.package, this);
-      this.addDefaultVersionPointer(provider, props.package, removalPolicy);
+      this.addDefaultVersionPointer(provider, props.package, removalPolicy, packageGrant);
     }
   }
 
@@ -305,7 +316,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
    * The package's default-version pointer. It lives beside the package when both are in one
    * stack, so that moving the default to another version is one in-place update.
    */
-  private addDefaultVersionPointer(provider: PackageCatalogProvider, pkg: ISoftwarePackage, removalPolicy: RemovalPolicy) {
+  private addDefaultVersionPointer(
+    provider: PackageCatalogProvider, pkg: ISoftwarePackage, removalPolicy: RemovalPolicy, grant: iam.Policy | iam.ManagedPolicy,
+  ) {
     const scope = Stack.of(pkg) === Stack.of(this) ? pkg : this;
     const properties: DefaultVersionProperties = {
       PackageName: pkg.packageName,
@@ -315,8 +328,32 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       resourceType: RESOURCE_TYPES.defaultVersion,
       properties,
       removalPolicy,
+      grants: [grant],
     });
   }
+}
+
+/**
+ * The version's removal policy: its own, else its package's. A retained version of a package
+ * that is destroyed would make the package's deletion fail (a package cannot be deleted while
+ * it has versions), or be deleted with it by `autoDeleteVersions`.
+ */
+function versionRemovalPolicy(version: PackageVersion, props: PackageVersionProps): RemovalPolicy {
+  const inherited = packageRemovalPolicy(props.package);
+  const removalPolicy = props.removalPolicy ?? inherited ?? RemovalPolicy.DESTROY;
+  const kept = (policy: RemovalPolicy | undefined) => policy === RemovalPolicy.RETAIN || policy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+  if (inherited !== undefined && kept(removalPolicy) && !kept(inherited)) {
+    throw new Error(
+      `PackageVersion ${version.node.path} has removalPolicy ${policyName(removalPolicy)} but its package ${props.package.node.path} ` +
+      `has ${policyName(inherited)}: a package cannot be deleted while it has versions. Give the package ` +
+      `removalPolicy ${policyName(removalPolicy)} too, or leave the version's removalPolicy unset to follow the package.`,
+    );
+  }
+  return removalPolicy;
+}
+
+function policyName(policy: RemovalPolicy): string {
+  return `RemovalPolicy.${Object.entries(RemovalPolicy).find(([, value]) => value === policy)?.[0] ?? policy}`;
 }
 
 function s3ObjectProperty(object: PackageVersionS3Object): S3ObjectProperty {

@@ -2,7 +2,7 @@ import { ArnFormat, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagM
 import { Construct } from 'constructs';
 import { PackageVersion, PackageVersionOptions } from './package-version';
 import { RESOURCE_TYPES, SoftwarePackageProperties } from './private/contract';
-import { registerPolicyName } from './private/package-registry';
+import { registerPackage } from './private/package-registry';
 import { packageArn, PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateDescription, validatePackageName } from './private/validation';
 
@@ -51,8 +51,8 @@ export interface SoftwarePackageProps {
   /**
    * What happens to the package when it leaves the stack.
    *
-   * `RemovalPolicy.RETAIN` leaves the package in place; its versions follow their own
-   * removal policy.
+   * `RemovalPolicy.RETAIN` leaves the package in place with its versions and its default
+   * version: versions added to it inherit the package's removal policy unless they set their own.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -131,15 +131,12 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
       separator: '-',
       allowedSpecialCharacters: '-_.',
     });
-    registerPolicyName(this, packageName);
+    registerPackage(this, { policyName: packageName, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
     this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.softwarePackage);
     this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
 
     const provider = PackageCatalogProvider.of(this);
-    provider.grantPackage(this, packageName);
-    if (props.autoDeleteVersions) {
-      provider.grantVersions(this, packageName);
-    }
+    const grant = provider.grantPackage(this, packageName);
 
     const properties: SoftwarePackageProperties = {
       PackageName: packageName,
@@ -151,6 +148,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
       resourceType: RESOURCE_TYPES.softwarePackage,
       properties,
       removalPolicy: props.removalPolicy,
+      grants: [grant],
     });
 
     this.packageName = Token.asString(resource.getAtt('PackageName'));

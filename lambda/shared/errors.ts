@@ -18,13 +18,20 @@ export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'Error';
 }
 
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return errorName(error) === 'AccessDeniedException';
 }
 
 /** `<what>: <ServiceError>: <message>`, naming the resource and the service's error. */
 export function describeFailure(what: string, error: unknown): string {
   if (error instanceof ResourceError) return error.message;
-  const message = error instanceof Error ? error.message : String(error);
-  return `${what}: ${errorName(error)}: ${message}`;
+  return `${what}: ${errorName(error)}: ${messageOf(error)}`;
 }

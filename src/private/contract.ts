@@ -18,6 +18,15 @@ export const RESOURCE_TYPES = {
 
 export type BooleanString = 'true' | 'false';
 
+/**
+ * The tag the handler puts on every package, version and job it creates, valued with the
+ * creating stack's id. The provider's policy allows cleanup calls on resources that carry it
+ * with the stack's own id: after a rename, a replacement or a rollback, the resource to delete
+ * is no longer named in the policy CloudFormation has just applied. The handler also reads it
+ * to tell its own resource (to converge) from someone else's (to refuse).
+ */
+export const OWNER_TAG_KEY = 'cdk-iot-package-catalog:stack-id';
+
 /** An S3 object the service reads (artifact or SBOM). */
 export interface S3ObjectProperty {
   readonly Bucket: string;

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -6,6 +7,8 @@ import { IConstruct } from 'constructs';
 interface PackageFacts {
   /** The literal package name that IAM statements are scoped with. */
   policyName?: string;
+  /** What happens to the package when it leaves the stack; versions inherit it. */
+  removalPolicy?: RemovalPolicy;
   /** The construct path of the version that is the package's default. */
   defaultVersionPath?: string;
 }
@@ -22,12 +25,17 @@ function factsOf(pkg: IConstruct): PackageFacts {
 }
 
 /**
- * Records the literal name of a package. A package of this stack exposes its name as an
- * attribute of its resource; scoping the handler's policy with that attribute would make the
- * policy depend on the resource that needs it.
+ * Records the literal name of a package and its removal policy. A package of this stack
+ * exposes its name as an attribute of its resource; scoping the handler's policy with that
+ * attribute would make the policy depend on the resource that needs it.
  */
-export function registerPolicyName(pkg: IConstruct, name: string): void {
-  factsOf(pkg).policyName = name;
+export function registerPackage(pkg: IConstruct, facts: { policyName: string; removalPolicy: RemovalPolicy }): void {
+  Object.assign(factsOf(pkg), facts);
+}
+
+/** The removal policy of a package of this app, undefined for an imported one. */
+export function packageRemovalPolicy(pkg: IConstruct): RemovalPolicy | undefined {
+  return FACTS.get(pkg)?.removalPolicy;
 }
 
 /** The name to scope IAM statements with: the recorded literal, else the package's name. */
@@ -59,6 +67,8 @@ export interface DeclaredVersion {
   /** The attribute keys, when the attributes are a literal map. */
   readonly attributeKeys?: readonly string[];
   readonly hasArtifact: boolean;
+  /** For a `$default` destination: the package whose default version it stands for. */
+  readonly defaultOf?: IConstruct;
 }
 
 const DECLARED_VERSIONS = new WeakMap<IConstruct, DeclaredVersion>();

@@ -1,10 +1,12 @@
 import * as path from 'path';
-import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { OWNER_TAG_KEY } from './contract';
+import { GrantPool, INLINE_POLICIES_MAX_CHARS, ManagedPolicyCount, StatementGrant } from './grant-pool';
 import { acknowledgeWildcardResource } from './nag';
 
 export interface CustomResourceOptions {
@@ -13,19 +15,24 @@ export interface CustomResourceOptions {
   /** The properties of the contract in contract.ts. */
   readonly properties: object;
   readonly removalPolicy?: RemovalPolicy;
+  /** The policies holding the grants this resource's calls need (besides the provider's main policy). */
+  readonly grants?: ReadonlyArray<iam.Policy | iam.ManagedPolicy>;
 }
 
-/** The IoT actions each kind of resource needs, on the package ARN and its versions. */
+/** Package-level actions, on the package ARN. */
 const PACKAGE_ACTIONS = [
   'iot:CreatePackage',
   'iot:GetPackage',
   'iot:UpdatePackage',
   'iot:DeletePackage',
   'iot:ListPackageVersions',
-  'iot:TagResource',
-  'iot:UntagResource',
-  'iot:ListTagsForResource',
 ];
+/**
+ * Version actions: the service checks them on both the package ARN and the version ARN. The
+ * API reference names the action of DisassociateSbomFromPackageVersion
+ * `DisassociateSbomWithPackageVersion`, and CloudFormation's handler grants the operation's
+ * name: both are granted.
+ */
 const VERSION_ACTIONS = [
   'iot:CreatePackageVersion',
   'iot:GetPackageVersion',
@@ -33,17 +40,49 @@ const VERSION_ACTIONS = [
   'iot:DeletePackageVersion',
   'iot:AssociateSbomWithPackageVersion',
   'iot:DisassociateSbomFromPackageVersion',
-  'iot:TagResource',
-  'iot:UntagResource',
-  'iot:ListTagsForResource',
+  'iot:DisassociateSbomWithPackageVersion',
+];
+const TAG_ACTIONS = ['iot:TagResource', 'iot:UntagResource', 'iot:ListTagsForResource'];
+/**
+ * On the packages this stack declares: everything, and naming their versions as job
+ * destinations (CreateJob is also checked on each destination package and version).
+ */
+const DECLARED_PACKAGE_ACTIONS = [...PACKAGE_ACTIONS, ...VERSION_ACTIONS, ...TAG_ACTIONS, 'iot:CreateJob'];
+/** On packages declared elsewhere that this stack adds versions to: no package-level changes but the default. */
+const IMPORTED_PACKAGE_ACTIONS = [...VERSION_ACTIONS, ...TAG_ACTIONS, 'iot:GetPackage', 'iot:UpdatePackage', 'iot:CreateJob'];
+/**
+ * On a job's ARN, and CreateJob's other resources (targets, destinations from elsewhere, the
+ * template): each action applies to its own resource types only, so one list serves them all
+ * (the job actions to the job; GetPackageVersion and GetPackage, which check that destinations
+ * are deployable, to the destinations).
+ */
+const JOB_ACTIONS = [
+  'iot:CreateJob', 'iot:DescribeJob', 'iot:GetJobDocument', 'iot:UpdateJob', 'iot:CancelJob', 'iot:DeleteJob',
+  'iot:GetPackageVersion', 'iot:GetPackage',
+];
+/**
+ * What the handler may do to a package, version or job that carries this stack's owner tag,
+ * whatever its name: deleting the old resource after a replacement (CloudFormation's cleanup
+ * runs under the new template's policy), deleting what a failed update created (its rollback
+ * runs under the reverted policy), and converging a resource back during a rollback.
+ */
+const OWNED_RESOURCE_ACTIONS = [
+  'iot:GetPackage', 'iot:UpdatePackage', 'iot:DeletePackage', 'iot:ListPackageVersions',
+  'iot:GetPackageVersion', 'iot:UpdatePackageVersion', 'iot:DeletePackageVersion',
+  'iot:AssociateSbomWithPackageVersion', 'iot:DisassociateSbomFromPackageVersion', 'iot:DisassociateSbomWithPackageVersion',
+  'iot:TagResource', 'iot:UntagResource', 'iot:ListTagsForResource',
+  'iot:DescribeJob', 'iot:GetJobDocument', 'iot:UpdateJob', 'iot:CancelJob', 'iot:DeleteJob',
 ];
 
 const PROVIDER_ID = 'IotPackageCatalogProvider';
+/** Characters of the main (inline) policy kept for its fixed statements and later additions. */
+const MAIN_POLICY_RESERVE = 3_000;
 
 /**
  * The stack's one custom-resource provider: a single Lambda function, framework-free (it
- * answers CloudFormation itself), whose role each construct extends with statements scoped
- * to its own package.
+ * answers CloudFormation itself). Its role's main policy holds what every resource needs; the
+ * grants scoped to each package and job fill the rest of it, then managed policies, within
+ * IAM's size limits, and each resource waits for the policy that holds its grants.
  */
 export class PackageCatalogProvider extends Construct {
   /** The stack's provider, created on first use. */
@@ -56,7 +95,16 @@ export class PackageCatalogProvider extends Construct {
   public readonly serviceToken: string;
   public readonly function: lambda.Function;
   private readonly policy: iam.Policy;
+  /** Grants of packages and versions: they name only literals, so the main policy can hold them too. */
+  private readonly packageGrants: GrantPool;
+  /**
+   * Grants of jobs: they name resources of the stack (roles, buckets, templates) that may wait
+   * for the provider's main policy, so they live in managed policies on which only jobs wait.
+   */
+  private readonly jobGrants: GrantPool;
   private readonly granted = new Set<string>();
+  /** Packages whose versions any job of the stack may name as destinations. */
+  private readonly destinationPackages = new Set<string>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -70,6 +118,11 @@ export class PackageCatalogProvider extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    const stack = Stack.of(this);
+    const ownedResources = [
+      iotArn(stack, 'package', '*'),
+      iotArn(stack, 'job', '*'),
+    ];
     this.policy = new iam.Policy(this, 'Policy', {
       roles: [role],
       statements: [
@@ -77,14 +130,27 @@ export class PackageCatalogProvider extends Construct {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [logGroup.logGroupArn],
         }),
-        // Create and update calls of the package catalog also read the indexing configuration,
-        // which has no resource-level scope.
+        // Create and update calls of the package catalog also read the indexing configuration;
+        // a job's deletion is awaited among the jobs being deleted. Neither has a resource-level scope.
         new iam.PolicyStatement({
-          actions: ['iot:GetIndexingConfiguration'],
+          actions: ['iot:GetIndexingConfiguration', 'iot:ListJobs'],
           resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          actions: OWNED_RESOURCE_ACTIONS,
+          resources: ownedResources,
+          conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: Aws.STACK_ID } },
+        }),
+        // Tells a rollback from a forward update, to accept what the service cannot undo.
+        new iam.PolicyStatement({
+          actions: ['cloudformation:DescribeStacks'],
+          resources: [Aws.STACK_ID],
         }),
       ],
     });
+    const attached: ManagedPolicyCount = { count: 0 };
+    this.packageGrants = new GrantPool(this, 'Grants', role, attached, { policy: this.policy, budget: INLINE_POLICIES_MAX_CHARS - MAIN_POLICY_RESERVE });
+    this.jobGrants = new GrantPool(this, 'JobGrants', role, attached);
 
     this.function = new lambda.Function(this, 'Handler', {
       description: 'Custom resources of the AWS IoT Software Package Catalog',
@@ -99,8 +165,12 @@ export class PackageCatalogProvider extends Construct {
     });
     this.serviceToken = this.function.functionArn;
     acknowledgeWildcardResource(this.policy, '*',
-      'iot:GetIndexingConfiguration, iot:GetPackageConfiguration, iot:UpdatePackageConfiguration and ' +
-      'iot:UpdateIndexingConfiguration act on account-level settings and support no resource-level scope.');
+      'iot:GetIndexingConfiguration and iot:ListJobs (to await a job\'s deletion) support no resource-level scope.');
+    for (const resource of ownedResources) {
+      acknowledgeWildcardResource(this.policy, resource,
+        'Only packages, versions and jobs tagged as created by this stack (aws:ResourceTag condition on the stack id): ' +
+        'the resources a replacement or a rollback leaves to delete are no longer named in the policy of that moment.');
+    }
   }
 
   /**
@@ -114,7 +184,10 @@ export class PackageCatalogProvider extends Construct {
       type: options.resourceType,
       properties: { ServiceToken: this.serviceToken, ...options.properties },
     });
-    resource.addDependency(this.policy.node.defaultChild as CfnResource);
+    resource.node.addDependency(this.policy);
+    for (const grant of options.grants ?? []) {
+      if (grant !== this.policy) resource.node.addDependency(grant);
+    }
     const removalPolicy = options.removalPolicy ?? RemovalPolicy.DESTROY;
     if (removalPolicy !== RemovalPolicy.DESTROY) {
       resource.applyRemovalPolicy(removalPolicy);
@@ -122,97 +195,80 @@ export class PackageCatalogProvider extends Construct {
     return resource;
   }
 
-  /** Grants the package-level actions on one package. */
-  public grantPackage(scope: IConstruct, packageName: string): void {
-    this.grantOnce(`package:${packageName}`, () => new iam.PolicyStatement({
-      actions: PACKAGE_ACTIONS,
-      resources: [packageArn(scope, packageName)],
-    }));
+  /**
+   * Grants what a package of this stack needs, and its versions (the service checks version
+   * calls against both the package ARN and the version ARN): every version of the package
+   * rather than each one, so that a stack of hundreds of versions keeps one grant per package.
+   */
+  public grantPackage(scope: IConstruct, packageName: string): iam.Policy | iam.ManagedPolicy {
+    return this.grantPackageOfKind(scope, packageName, 'declared');
   }
 
   /**
-   * Grants the version actions on every version of one package: the service checks version
-   * calls against both the package ARN and the version ARN. The scope is the package, not each
-   * version, so that a stack of hundreds of versions keeps one statement per package.
+   * Grants adding versions to a package that this stack does not declare (and setting its
+   * default): version actions, not package-level changes.
    */
-  public grantVersions(scope: IConstruct, packageName: string): void {
-    this.grantOnce(`versions:${packageName}`, () => {
-      const versions = `${packageArn(scope, packageName)}/version/*`;
-      acknowledgeWildcardResource(this.policy, versions,
-        `Version actions are scoped to the versions of package ${packageName}; a statement per version ` +
-        'would outgrow the size limit of IAM policies in stacks with hundreds of versions.');
-      return new iam.PolicyStatement({
-        actions: [...VERSION_ACTIONS, 'iot:GetPackage', 'iot:UpdatePackage'],
-        resources: [packageArn(scope, packageName), versions],
-      });
+  public grantVersions(scope: IConstruct, packageName: string): iam.Policy | iam.ManagedPolicy {
+    if (this.granted.has(`package:declared:${packageName}`)) return this.grantPackage(scope, packageName);
+    return this.grantPackageOfKind(scope, packageName, 'imported');
+  }
+
+  /**
+   * Grants what an account-level setting needs, in a policy of its own that lives and goes with
+   * the construct: when it leaves the stack, CloudFormation deletes its resource (in cleanup or
+   * in a rollback) before this policy, so the handler may still turn the setting off. The
+   * settings have no resource-level scope; a role handed to IoT may be passed to IoT only.
+   */
+  public grantAccountSetting(scope: Construct, id: string, actions: string[], passRoles: iam.IRole[] = []): iam.Policy {
+    const policy = new iam.Policy(scope, id, {
+      roles: [this.function.role!],
+      statements: [
+        new iam.PolicyStatement({ actions, resources: ['*'] }),
+        ...(passRoles.length > 0 ? [passRoleToIot(passRoles.map((r) => r.roleArn))] : []),
+      ],
     });
+    acknowledgeWildcardResource(policy, '*', `${actions.join(', ')} act on account-level settings and support no resource-level scope.`);
+    return policy;
   }
 
   /**
-   * Grants reading and changing the account's package configuration (no resource-level scope
-   * exists for it), and passing `role` to IoT only.
+   * Grants what one job needs, in a managed policy that only jobs wait for: its statements name
+   * resources of the stack (roles, buckets, templates) whose own resources may wait for the
+   * provider's main policy. The job's resource must depend on the returned policy.
    */
-  public grantPackageConfiguration(role: iam.IRole): void {
-    this.grantOnce('package-configuration', () => new iam.PolicyStatement({
-      actions: ['iot:GetPackageConfiguration', 'iot:UpdatePackageConfiguration'],
-      resources: ['*'],
-    }));
-    this.grantOnce(`pass-role:${role.node.path}`, () => passRoleToIot(role));
-  }
-
-  /** Grants changing the fleet indexing configuration (no resource-level scope exists for it). */
-  public grantFleetIndexing(): void {
-    this.grantOnce('fleet-indexing', () => new iam.PolicyStatement({
-      actions: ['iot:UpdateIndexingConfiguration'],
-      resources: ['*'],
-    }));
-  }
-
-  /**
-   * Grants what one job needs, in a policy of its own attached to the provider's role. The
-   * statements name resources of the stack (versions, roles, buckets) whose own custom
-   * resources wait for the provider's main policy: a separate policy, on which only the job
-   * waits, keeps the dependency graph free of cycles. The job's resource must depend on it.
-   */
-  public grantJob(scope: Construct, grants: JobGrants): iam.Policy {
-    const statements = [
-      new iam.PolicyStatement({
-        actions: ['iot:CreateJob'],
+  public grantJob(scope: Construct, grants: JobGrants): iam.ManagedPolicy {
+    const destinations = grants.versions.filter((v) => !this.destinationPackages.has(v.packageName));
+    const statements: StatementGrant[] = [
+      {
+        kind: 'jobs',
+        actions: JOB_ACTIONS,
         resources: [
           grants.jobArn,
           ...grants.targets,
-          ...grants.versions.flatMap((v) => [v.packageArn, v.versionArn]),
+          ...destinations.flatMap((v) => [v.packageArn, v.versionArn]),
           ...(grants.jobTemplateArn ? [grants.jobTemplateArn] : []),
         ],
-      }),
-      new iam.PolicyStatement({
-        actions: ['iot:DescribeJob', 'iot:UpdateJob', 'iot:CancelJob', 'iot:DeleteJob'],
-        resources: [grants.jobArn],
-      }),
-      new iam.PolicyStatement({
-        actions: ['iot:GetPackageVersion'],
-        resources: grants.versions.flatMap((v) => [v.packageArn, v.versionArn]),
-      }),
-      // A $default destination is checked through the package's default version.
-      new iam.PolicyStatement({
-        actions: ['iot:GetPackage'],
-        resources: grants.versions.map((v) => v.packageArn),
-      }),
-      ...grants.passRoles.map(passRoleToIot),
-      ...grants.documents.map((d) => new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [d.bucket.arnForObjects(d.key)],
-      })),
+      },
+      // The handler tags the job it creates as this stack's.
+      { kind: 'job-tags', actions: ['iot:TagResource'], resources: [grants.jobArn] },
     ];
-    for (const d of grants.documents) {
-      if (d.bucket.encryptionKey) {
-        statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [d.bucket.encryptionKey.keyArn] }));
-      }
+    if (grants.passRoles.length > 0) {
+      statements.push(passRoleGrant(grants.passRoles.map((r) => r.roleArn)));
     }
-    return new iam.Policy(scope, 'HandlerPolicy', {
-      roles: [this.function.role!],
-      statements,
-    });
+    if (grants.documents.length > 0) {
+      statements.push({ kind: 's3-documents', actions: ['s3:GetObject'], resources: grants.documents.map((d) => d.bucket.arnForObjects(d.key)) });
+    }
+    const keys = grants.documents.flatMap((d) => (d.bucket.encryptionKey ? [d.bucket.encryptionKey.keyArn] : []));
+    if (keys.length > 0) {
+      statements.push({ kind: 'kms-decrypt', actions: ['kms:Decrypt'], resources: keys });
+    }
+    const policy = this.jobGrants.grant(`job:${scope.node.path}`, statements) as iam.ManagedPolicy;
+    if (grants.jobArn.endsWith('*')) {
+      acknowledgeWildcardResource(policy, grants.jobArn,
+        `Jobs of ${scope.node.path} only: the job id is derived from its construct path and a hash of what the service cannot ` +
+        'change in place, so the previous job of a replacement stays in scope for its deletion.');
+    }
+    return policy;
   }
 
   /**
@@ -220,19 +276,31 @@ export class PackageCatalogProvider extends Construct {
    * permissions (`s3:GetObjectVersion`), and the handler looks up its latest version
    * (`s3:GetObject`, for HeadObject) when none is given.
    */
-  public grantObjectRead(bucket: s3.IBucket, objectKey: string, objectVersion?: string): void {
+  public grantObjectRead(bucket: s3.IBucket, objectKey: string, objectVersion?: string): iam.Policy | iam.ManagedPolicy {
     const actions = objectVersion === undefined ? ['s3:GetObject', 's3:GetObjectVersion'] : ['s3:GetObjectVersion'];
-    this.grantOnce(`s3:${bucket.bucketName}/${objectKey}:${actions.join(',')}`, () => new iam.PolicyStatement({
-      actions,
-      resources: [bucket.arnForObjects(objectKey)],
-    }));
+    const resource = bucket.arnForObjects(objectKey);
+    return this.packageGrants.grant(`s3:${resource}:${actions.join(',')}`, [{ kind: `s3:${actions.join(',')}`, actions, resources: [resource] }]);
   }
 
-  private grantOnce(key: string, statement: () => iam.PolicyStatement): void {
-    if (this.granted.has(key)) return;
-    this.granted.add(key);
-    this.policy.addStatements(statement());
+  private grantPackageOfKind(scope: IConstruct, packageName: string, kind: 'declared' | 'imported'): iam.Policy | iam.ManagedPolicy {
+    const key = `package:${kind}:${packageName}`;
+    const pkg = packageArn(scope, packageName);
+    const versions = `${pkg}/version/*`;
+    const policy = this.packageGrants.grant(key, [{
+      kind,
+      actions: kind === 'declared' ? DECLARED_PACKAGE_ACTIONS : IMPORTED_PACKAGE_ACTIONS,
+      resources: [pkg, versions],
+    }]);
+    if (!this.granted.has(key)) {
+      this.granted.add(key);
+      this.destinationPackages.add(packageName);
+      acknowledgeWildcardResource(policy, versions,
+        `Version actions are scoped to the versions of package ${packageName}; a statement per version ` +
+        'would outgrow the size limit of IAM policies in stacks with hundreds of versions.');
+    }
+    return policy;
   }
+
 }
 
 /** `arn:<partition>:iot:<region>:<account>:package/<name>` of the scope's stack. */
@@ -250,20 +318,32 @@ export function packageVersionArn(scope: IConstruct, packageName: string, versio
   return `${packageArn(scope, packageName)}/version/${versionName}`;
 }
 
-/** `iam:PassRole` on one role, only towards IoT. */
-function passRoleToIot(role: iam.IRole): iam.PolicyStatement {
-  return new iam.PolicyStatement({
+/** `iam:PassRole` on roles, only towards IoT. */
+function passRoleToIot(roleArns: string[]): iam.PolicyStatement {
+  const grant = passRoleGrant(roleArns);
+  return new iam.PolicyStatement({ actions: [...grant.actions], resources: [...grant.resources], conditions: grant.conditions });
+}
+
+function passRoleGrant(roleArns: string[]): StatementGrant {
+  return {
+    kind: 'pass-role',
     actions: ['iam:PassRole'],
-    resources: [role.roleArn],
+    resources: roleArns,
     conditions: { StringEquals: { 'iam:PassedToService': 'iot.amazonaws.com' } },
-  });
+  };
+}
+
+function iotArn(stack: Stack, resource: string, resourceName: string): string {
+  return stack.formatArn({ service: 'iot', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
 }
 
 /** What one job's handler calls touch. */
 export interface JobGrants {
+  /** The job's ARN, or a prefix pattern (`job/<base>-*`) that also covers its previous generated ids. */
   readonly jobArn: string;
   readonly targets: string[];
-  readonly versions: ReadonlyArray<{ readonly packageArn: string; readonly versionArn: string }>;
+  /** Destination versions, with the package name as scoped in this stack's grants. */
+  readonly versions: ReadonlyArray<{ readonly packageName: string; readonly packageArn: string; readonly versionArn: string }>;
   readonly jobTemplateArn?: string;
   readonly passRoles: iam.IRole[];
   readonly documents: ReadonlyArray<{ readonly bucket: s3.IBucket; readonly key: string }>;

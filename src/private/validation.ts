@@ -60,8 +60,9 @@ export function validateVersionName(value: string | undefined): void {
 
 export function validateDescription(value: string | undefined): void {
   if (!isLiteral(value)) return;
-  if (value.length > LIMITS.descriptionLength) {
-    throw new Error(`description must be at most ${LIMITS.descriptionLength} characters, got ${value.length}.`);
+  // The service's pattern ([^\p{C}]+) needs at least one character: leave the description out instead.
+  if (value.length < 1 || value.length > LIMITS.descriptionLength) {
+    throw new Error(`description must be 1-${LIMITS.descriptionLength} characters long, got ${value.length}; leave it unset for no description.`);
   }
   if (CONTROL_CHARACTER.test(value)) {
     throw new Error(`description ${quote(value)} must not contain control characters (found ${describeControlCharacter(value)}).`);

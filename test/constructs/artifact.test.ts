@@ -45,11 +45,31 @@ describe('artifact and SBOM', () => {
       Artifact: { Bucket: 'releases', Key: 'fw/1.0.0.bin', Version: 'v42' },
       Sbom: { Bucket: 'releases', Key: 'fw/1.0.0-sbom.zip', Version: 'v7' },
     });
+    // One statement per kind of read: both objects in it, and no s3:GetObject (no latest version to look up).
+    const s3Arn = (key: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::releases/${key}`]] });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 's3:GetObjectVersion', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':s3:::releases/fw/1.0.0.bin'])] }) }),
-          Match.objectLike({ Action: 's3:GetObjectVersion', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':s3:::releases/fw/1.0.0-sbom.zip'])] }) }),
+          { Action: 's3:GetObjectVersion', Effect: 'Allow', Resource: [s3Arn('fw/1.0.0.bin'), s3Arn('fw/1.0.0-sbom.zip')] },
+        ]),
+      },
+    });
+    const [policy] = Object.values(template.findResources('AWS::IAM::Policy'));
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toContain('"s3:GetObject"');
+  });
+
+  test('objects with and without a version are read in separate statements', () => {
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Releases', 'releases');
+    const pkg = new SoftwarePackage(stack, 'Pkg');
+    pkg.addVersion('V1', { versionName: '1', artifact: PackageVersionArtifact.fromBucket(bucket, 'a.bin', 'v1') });
+    pkg.addVersion('V2', { versionName: '2', artifact: PackageVersionArtifact.fromBucket(bucket, 'b.bin') });
+    const s3Arn = (key: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::releases/${key}`]] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 's3:GetObjectVersion', Effect: 'Allow', Resource: s3Arn('a.bin') },
+          { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: s3Arn('b.bin') },
         ]),
       },
     });

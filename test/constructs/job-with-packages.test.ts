@@ -1,19 +1,33 @@
 import { App, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ENV, newStack } from './util';
+import { ENV, acknowledgedWildcards, iotArn, logicalIdOf, newStack, policyHolding } from './util';
 import {
   IPackageVersion, JobDocument, JobEndBehavior, JobExecutionFailureType, JobRetryFailureType, JobTargets, JobTargetSelection,
   JobTemplateWithPackages, JobWithPackages, JobWithPackagesProps, PackageConfiguration, PackagePlaceholder, PackageVersion,
   PackageVersionStatus, SoftwarePackage,
 } from '../../src';
+import { wildcardMatch } from '../emulator/iam-policy';
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 const versionArn = (v: string) => `${ARN}:package/fw/version/${v}`;
 const imported = (s: Stack, n: number, prefix = 'I'): IPackageVersion[] =>
   Array.from({ length: n }, (_, i) => PackageVersion.fromPackageVersionArn(s, `${prefix}${i}`, versionArn(`1.0.${i}`)));
+/**
+ * `n` versions from elsewhere, each of its own package with a long name: 25 of them make grants of over 4,000
+ * characters, too large for two jobs to share one managed policy (6,144), small enough for one.
+ */
+const foreign = (s: Stack, n: number, prefix: string): IPackageVersion[] =>
+  Array.from({ length: n }, (_, i) =>
+    PackageVersion.fromPackageVersionArn(s, `${prefix}V${i}`, `${ARN}:package/${prefix}-firmware-component-${i}/version/1.0.0`));
 const doc = JobDocument.fromObject({ operation: 'install' });
+/** The one statement of a job's grants: the job actions, and the checks that its destinations are deployable. */
+const JOB_ACTIONS = [
+  'iot:CreateJob', 'iot:DescribeJob', 'iot:GetJobDocument', 'iot:UpdateJob', 'iot:CancelJob', 'iot:DeleteJob',
+  'iot:GetPackageVersion', 'iot:GetPackage',
+];
 
 function job(s: Stack, extra: Partial<JobWithPackagesProps> = {}, id = 'Job'): JobWithPackages {
   return new JobWithPackages(s, id, {
@@ -63,11 +77,18 @@ describe('JobWithPackages', () => {
       TimeoutConfig: { InProgressTimeoutInMinutes: 120 },
       JobExecutionsRetryConfig: { CriteriaList: [{ FailureType: 'TIMED_OUT', NumberOfRetries: 3 }] },
       SchedulingConfig: { StartTime: '2030-01-01T10:00', EndTime: '2030-01-02T10:00', EndBehavior: 'CANCEL' },
-      ForceDelete: 'true',
+      // Not force by default: devices already installing finish their install.
+      ForceDelete: 'false',
     });
   });
 
-  test('the job depends on its versions and waits for its own policy', () => {
+  test('forceDelete: true is rendered', () => {
+    const stack = newStack();
+    job(stack, { forceDelete: true });
+    Template.fromStack(stack).hasResourceProperties('Custom::IotJobWithPackages', { ForceDelete: 'true' });
+  });
+
+  test('the job depends on its versions and waits for the main policy and its own job grants', () => {
     const stack = newStack();
     const version = new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' }).addVersion('V1', { versionName: '1.0.0' });
     job(stack, { destinationPackageVersions: [version] });
@@ -75,77 +96,170 @@ describe('JobWithPackages', () => {
     template.hasResourceProperties('Custom::IotJobWithPackages', {
       DestinationPackageVersions: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^PkgV1'), 'PackageVersionArn'] }],
     });
+    const [resource] = Object.values(template.findResources('Custom::IotJobWithPackages'));
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^IotPackageCatalogProviderJobGrants1/),
+      expect.stringMatching(/^IotPackageCatalogProviderPolicy/),
+    ]));
+    // A version (not $default) destination does not wait for the package's default-version pointer.
     template.hasResource('Custom::IotJobWithPackages', {
-      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^IotPackageCatalogProviderPolicy'), Match.stringLikeRegexp('^JobHandlerPolicy')]),
+      DependsOn: Match.not(Match.arrayWith([Match.stringLikeRegexp('DefaultVersion')])),
     });
   });
 
-  test('least privilege: job actions on the job ARN, CreateJob on targets and versions, GetPackageVersion on versions, GetPackage on their packages (for $default)', () => {
+  test('least privilege: job and deployability actions in one statement on the job ARN, its targets and destinations from elsewhere; tagging its job', () => {
     const stack = newStack();
     job(stack, { jobId: 'j1', targets: [JobTargets.thing(stack, 'sensor-1')] });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('^JobHandlerPolicy'),
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^IotPackageCatalogProviderRole') }],
       PolicyDocument: {
         Statement: [
           {
-            Action: 'iot:CreateJob',
+            Action: JOB_ACTIONS,
             Effect: 'Allow',
-            Resource: [
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:job/j1']] },
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:thing/sensor-1']] },
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:package/fw']] },
-              versionArn('1.0.0'),
-            ],
+            Resource: [iotArn('job/j1'), iotArn('thing/sensor-1'), iotArn('package/fw'), versionArn('1.0.0')],
           },
-          {
-            Action: ['iot:DescribeJob', 'iot:UpdateJob', 'iot:CancelJob', 'iot:DeleteJob'],
-            Effect: 'Allow',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:job/j1']] },
-          },
-          {
-            Action: 'iot:GetPackageVersion',
-            Effect: 'Allow',
-            Resource: [
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:package/fw']] },
-              versionArn('1.0.0'),
-            ],
-          },
-          {
-            Action: 'iot:GetPackage',
-            Effect: 'Allow',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:123456789012:package/fw']] },
-          },
+          { Action: 'iot:TagResource', Effect: 'Allow', Resource: iotArn('job/j1') },
+        ],
+      },
+    });
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    // The job's grants live apart from the main policy, which no job statement joins.
+    expect(policyHolding(template, ':job/j1')).toMatch(/^IotPackageCatalogProviderJobGrants1/);
+    // An explicit id is granted exactly: no wildcard to acknowledge.
+    expect(acknowledgedWildcards(template.findResources('AWS::IAM::ManagedPolicy')[policyHolding(template, ':job/j1')])).toEqual([]);
+  });
+
+  test('destinations of packages this stack grants are not repeated in the job\'s grants', () => {
+    const stack = newStack();
+    const pkg = new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' });
+    const v1 = pkg.addVersion('V1', { versionName: '1.0.0' });
+    const shared = SoftwarePackage.fromPackageName(stack, 'Shared', 'shared-fw').addVersion('S1', { versionName: '2.0.0' });
+    job(stack, { jobId: 'j1', destinationPackageVersions: [v1, shared] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          { Action: JOB_ACTIONS, Effect: 'Allow', Resource: [iotArn('job/j1'), iotArn('thinggroup/fleet')] },
+          { Action: 'iot:TagResource', Effect: 'Allow', Resource: iotArn('job/j1') },
         ],
       },
     });
   });
 
-  test('a document in S3: documentSource URL and s3:GetObject on that object only', () => {
+  test('a destination from another stack is granted by its declared names, not by its ARN attribute', () => {
+    const app = new App();
+    const base = new Stack(app, 'Base', { env: ENV });
+    const releases = new Stack(app, 'Releases', { env: ENV });
+    const version = new SoftwarePackage(base, 'Pkg', { packageName: 'fw' }).addVersion('V1', { versionName: '1.0.0' });
+    job(releases, { jobId: 'j1', destinationPackageVersions: [version] });
+    const template = Template.fromStack(releases);
+    // The job itself names the version by its attribute (an import from Base)...
+    template.hasResourceProperties('Custom::IotJobWithPackages', { DestinationPackageVersions: [{ 'Fn::ImportValue': Match.anyValue() }] });
+    // ...its grants by literals, so that the policy need not wait for the version.
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: JOB_ACTIONS,
+            Effect: 'Allow',
+            Resource: [iotArn('job/j1'), iotArn('thinggroup/fleet'), iotArn('package/fw'), iotArn('package/fw/version/1.0.0')],
+          },
+          { Action: 'iot:TagResource', Effect: 'Allow', Resource: iotArn('job/j1') },
+        ],
+      },
+    });
+  });
+
+  test('a generated job id is granted as job/<base>-*, which covers the ids the job generates as it changes', () => {
+    const render = (document: JobDocument) => {
+      const stack = newStack();
+      job(stack, { document });
+      const template = Template.fromStack(stack);
+      const jobId = jobProperties(stack).JobId as string;
+      const [policyId, policy] = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+      const tagging = (policy.Properties.PolicyDocument.Statement as any[]).find((s) => s.Action === 'iot:TagResource');
+      return { jobId, policyId, policy, pattern: tagging.Resource as { 'Fn::Join': [string, unknown[]] } };
+    };
+    const first = render(doc);
+    const second = render(JobDocument.fromObject({ operation: 'reinstall' }));
+    // GIVEN two generations of one job (a changed document gives a new id)
+    expect(second.jobId).not.toEqual(first.jobId);
+    // THEN both are granted through one pattern, the id without its hash
+    const base = first.jobId.slice(0, -8);
+    expect(second.jobId.startsWith(base)).toBe(true);
+    expect(first.pattern).toEqual(iotArn(`job/${base}*`));
+    expect(second.pattern).toEqual(first.pattern);
+    const pattern = `arn:aws:iot:us-east-1:123456789012:job/${base}*`;
+    for (const id of [first.jobId, second.jobId]) {
+      expect(wildcardMatch(pattern, `arn:aws:iot:us-east-1:123456789012:job/${id}`)).toBe(true);
+    }
+    // ...and not another construct's jobs
+    expect(wildcardMatch(pattern, 'arn:aws:iot:us-east-1:123456789012:job/TestStack-Job2-78951DE0-fa28ab64')).toBe(false);
+    expect(first.policy.Properties.PolicyDocument.Statement[0].Resource[0]).toEqual(first.pattern);
+    expect(acknowledgedWildcards(first.policy)).toEqual([`Resource::arn:<AWS::Partition>:iot:us-east-1:123456789012:job/${base}*`]);
+  });
+
+  test('a $default destination waits for the package\'s default-version pointer', () => {
     const stack = newStack();
-    const bucket = new s3.Bucket(stack, 'Docs');
+    const pkg = new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' });
+    pkg.addVersion('V1', { versionName: '1.0.0', isDefaultVersion: true });
+    job(stack, { destinationPackageVersions: [PackageVersion.defaultVersionOf(stack, 'Current', pkg)] });
+    const template = Template.fromStack(stack);
+    const pointer = logicalIdOf(template, 'Custom::IotPackageDefaultVersion', 'PkgDefaultVersion');
+    const [resource] = Object.values(template.findResources('Custom::IotJobWithPackages'));
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([pointer, expect.stringMatching(/^IotPackageCatalogProviderJobGrants1/)]));
+  });
+
+  test('a $default destination of a package from elsewhere is granted on its package and $default', () => {
+    const stack = newStack();
+    const current = PackageVersion.defaultVersionOf(stack, 'Current', SoftwarePackage.fromPackageName(stack, 'Pkg', 'fw'));
+    job(stack, { jobId: 'j1', destinationPackageVersions: [current] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: JOB_ACTIONS,
+            Effect: 'Allow',
+            Resource: [iotArn('job/j1'), iotArn('thinggroup/fleet'), iotArn('package/fw'), iotArn('package/fw/version/$default')],
+          },
+          { Action: 'iot:TagResource', Effect: 'Allow', Resource: iotArn('job/j1') },
+        ],
+      },
+    });
+  });
+
+  test('a document in S3: documentSource URL and s3:GetObject on that object only, kms:Decrypt on its bucket key', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Docs', { encryptionKey: new kms.Key(stack, 'Key') });
     job(stack, { document: JobDocument.fromS3(bucket, 'jobs/install.json') });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('Custom::IotJobWithPackages', {
       DocumentSource: { 'Fn::Join': ['', ['https://s3.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: Match.stringLikeRegexp('^Docs') }, '/jobs/install.json']] },
       Document: Match.absent(),
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Action: 's3:GetObject',
-          Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Docs'), 'Arn'] }, '/jobs/install.json']] },
-        }]),
+        Statement: Match.arrayWith([
+          {
+            Action: 's3:GetObject',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Docs'), 'Arn'] }, '/jobs/install.json']] },
+          },
+          { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
+        ]),
       },
     });
+    // The document's bucket is not named in the main policy, on which the bucket's own resources may wait.
+    expect(policyHolding(template, '/jobs/install.json')).toMatch(/^IotPackageCatalogProviderJobGrants1/);
   });
 
   test('the presigned-URL role may be passed to IoT only', () => {
     const stack = newStack();
     const role = iam.Role.fromRoleArn(stack, 'UrlRole', 'arn:aws:iam::123456789012:role/url-signer');
     job(stack, { presignedUrlConfig: { role } });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{
           Action: 'iam:PassRole',
@@ -155,6 +269,76 @@ describe('JobWithPackages', () => {
         }]),
       },
     });
+    expect(policyHolding(template, 'role/url-signer')).toMatch(/^IotPackageCatalogProviderJobGrants1/);
+  });
+
+  test('a job from a template is granted on the template', () => {
+    const stack = newStack();
+    const versions = imported(stack, 1);
+    const jobTemplate = new JobTemplateWithPackages(stack, 'Tpl', { description: 'template', destinationPackageVersions: versions, document: doc });
+    job(stack, { jobId: 'j1', document: undefined, jobTemplate, destinationPackageVersions: versions });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: JOB_ACTIONS,
+          Effect: 'Allow',
+          Resource: [iotArn('job/j1'), iotArn('thinggroup/fleet'), iotArn('package/fw'), versionArn('1.0.0'), { 'Fn::GetAtt': [Match.stringLikeRegexp('^Tpl'), 'Arn'] }],
+        }]),
+      },
+    });
+  });
+
+  test('jobs share job-grant policies while they fit, each job waiting only for the one holding its grants', () => {
+    const stack = newStack();
+    // GIVEN two jobs whose grants (25 destinations from elsewhere each) do not fit one managed policy together,
+    job(stack, { jobId: 'a', destinationPackageVersions: foreign(stack, 25, 'A') }, 'JobA');
+    job(stack, { jobId: 'b', destinationPackageVersions: foreign(stack, 25, 'B') }, 'JobB');
+    // AND a small job, which fits in the first policy's remaining room
+    job(stack, { jobId: 'c' }, 'JobC');
+    const template = Template.fromStack(stack);
+    // THEN the large ones have one each, and the small one joins the first
+    const holderA = policyHolding(template, ':job/a"');
+    const holderB = policyHolding(template, ':job/b"');
+    expect(holderA).toMatch(/^IotPackageCatalogProviderJobGrants1[0-9A-F]{8}$/);
+    expect(holderB).toMatch(/^IotPackageCatalogProviderJobGrants2[0-9A-F]{8}$/);
+    expect(policyHolding(template, ':job/c"')).toEqual(holderA);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 2);
+    const jobs = template.findResources('Custom::IotJobWithPackages');
+    const dependsOn = (prefix: string) => Object.entries(jobs).find(([id]) => id.startsWith(prefix))![1].DependsOn as string[];
+    for (const [prefix, holder, other] of [['JobA', holderA, holderB], ['JobB', holderB, holderA], ['JobC', holderA, holderB]]) {
+      expect(dependsOn(prefix)).toEqual(expect.arrayContaining([holder, expect.stringMatching(/^IotPackageCatalogProviderPolicy/)]));
+      expect(dependsOn(prefix)).not.toContain(other);
+    }
+    // AND both are attached to the provider's role
+    for (const holder of [holderA, holderB]) {
+      expect(template.findResources('AWS::IAM::ManagedPolicy')[holder].Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^IotPackageCatalogProviderRole/) }]);
+    }
+  });
+
+  test('a resource granted to several jobs is rendered once in their policy, and counted once against its size', () => {
+    const stack = newStack();
+    // GIVEN two jobs with the same targets and the same 25 destinations from elsewhere: grants that could not
+    // share one managed policy if what they have in common were counted twice
+    const destinations = foreign(stack, 25, 'D');
+    job(stack, { jobId: 'a', destinationPackageVersions: destinations }, 'JobA');
+    job(stack, { jobId: 'b', destinationPackageVersions: destinations }, 'JobB');
+    const template = Template.fromStack(stack);
+    // THEN they share one policy, whose statements name each resource once
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    const holder = policyHolding(template, ':job/a"');
+    expect(policyHolding(template, ':job/b"')).toEqual(holder);
+    const destination = (i: number) => [iotArn(`package/D-firmware-component-${i}`), `${ARN}:package/D-firmware-component-${i}/version/1.0.0`];
+    expect(template.findResources('AWS::IAM::ManagedPolicy')[holder].Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: JOB_ACTIONS,
+        Effect: 'Allow',
+        Resource: [
+          iotArn('job/a'), iotArn('thinggroup/fleet'), ...Array.from({ length: 25 }, (_, i) => destination(i)).flat(),
+          iotArn('job/b'),
+        ],
+      },
+      { Action: 'iot:TagResource', Effect: 'Allow', Resource: [iotArn('job/a'), iotArn('job/b')] },
+    ]);
   });
 
   test('a job from a template names the template and needs no document', () => {
@@ -201,6 +385,28 @@ describe('JobWithPackages', () => {
     Template.fromStack(stack).hasResource('Custom::IotJobWithPackages', {
       Properties: Match.objectLike({ ForceDelete: 'false' }),
       DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('a job with the maximum of 25 destinations from elsewhere synthesizes, naming their package once', () => {
+    // GIVEN 25 versions of one package from elsewhere (the package ARN was once counted and rendered per
+    // version, in two statements: over a managed policy's 6,144 characters, and synth threw)
+    const stack = newStack();
+    expect(() => job(stack, { jobId: 'j1', destinationPackageVersions: imported(stack, 25) })).not.toThrow();
+    // THEN one statement names the package once and each version once
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: JOB_ACTIONS,
+            Effect: 'Allow',
+            Resource: [iotArn('job/j1'), iotArn('thinggroup/fleet'), iotArn('package/fw'), ...Array.from({ length: 25 }, (_, i) => versionArn(`1.0.${i}`))],
+          },
+          { Action: 'iot:TagResource', Effect: 'Allow', Resource: iotArn('job/j1') },
+        ],
+      },
     });
   });
 

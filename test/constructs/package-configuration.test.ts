@@ -5,7 +5,7 @@ import { ENV, newStack } from './util';
 import { JobDocument, JobTargets, JobWithPackages, PackageConfiguration, SoftwarePackage } from '../../src';
 
 describe('PackageConfiguration', () => {
-  test('defaults: enabled, with a least-privilege role trusted by IoT', () => {
+  test('defaults: enabled, with a least-privilege role trusted by IoT for this account only', () => {
     const stack = newStack();
     new PackageConfiguration(stack, 'Config');
     const template = Template.fromStack(stack);
@@ -14,7 +14,15 @@ describe('PackageConfiguration', () => {
       VersionUpdateByJobs: 'true',
     });
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'iot.amazonaws.com' } }] },
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          // Confused-deputy protection.
+          Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+          Effect: 'Allow',
+          Principal: { Service: 'iot.amazonaws.com' },
+        }],
+      },
       Policies: [{
         PolicyDocument: {
           Statement: [
@@ -29,6 +37,19 @@ describe('PackageConfiguration', () => {
       }],
     });
     template.resourceCountIs('Custom::IotPackageFleetIndexing', 0);
+  });
+
+  test('in an environment-agnostic stack the role trusts IoT for the deploying account', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    new PackageConfiguration(stack, 'Config');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          Principal: { Service: 'iot.amazonaws.com' },
+        })],
+      },
+    });
   });
 
   test('the handler may pass only this role, and only to IoT', () => {

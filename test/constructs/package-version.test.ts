@@ -1,11 +1,26 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { newStack } from './util';
+import { ENV, newStack } from './util';
 import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 
 function versionResources(stack: Stack) {
   return Template.fromStack(stack).findResources('Custom::IotPackageVersion');
 }
+
+/** The message `build` throws; fails when it does not throw. */
+function thrown(build: () => void): string {
+  try {
+    build();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+const retainedVersionOfDestroyedPackage = (version: string, pkg: string, policy: string) =>
+  `PackageVersion ${version} has removalPolicy ${policy} but its package ${pkg} has RemovalPolicy.DESTROY: ` +
+  'a package cannot be deleted while it has versions. Give the package ' +
+  `removalPolicy ${policy} too, or leave the version's removalPolicy unset to follow the package.`;
 
 describe('PackageVersion', () => {
   test('renders its properties; status defaults to PUBLISHED', () => {
@@ -42,10 +57,61 @@ describe('PackageVersion', () => {
     expect(version.Properties.PackageName['Fn::GetAtt'][1]).toEqual('PackageName');
   });
 
-  test('removal policy RETAIN keeps the version', () => {
-    const stack = newStack();
-    new SoftwarePackage(stack, 'Pkg').addVersion('V', { versionName: '1', removalPolicy: RemovalPolicy.RETAIN });
-    Template.fromStack(stack).hasResource('Custom::IotPackageVersion', { DeletionPolicy: 'Retain' });
+  describe('removal policy', () => {
+    test('by default a version follows its package: versions of a retained package are retained', () => {
+      const stack = newStack();
+      new SoftwarePackage(stack, 'Pkg', { removalPolicy: RemovalPolicy.RETAIN }).addVersion('V', { versionName: '1' });
+      Template.fromStack(stack).hasResource('Custom::IotPackageVersion', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
+    test('versions of a destroyed package (the default) are destroyed: no DeletionPolicy', () => {
+      const stack = newStack();
+      new SoftwarePackage(stack, 'Pkg').addVersion('V', { versionName: '1' });
+      Template.fromStack(stack).hasResource('Custom::IotPackageVersion', { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+    });
+
+    test('an explicit RETAIN on a version of a retained package keeps the version', () => {
+      const stack = newStack();
+      new SoftwarePackage(stack, 'Pkg', { removalPolicy: RemovalPolicy.RETAIN }).addVersion('V', { versionName: '1', removalPolicy: RemovalPolicy.RETAIN });
+      Template.fromStack(stack).hasResource('Custom::IotPackageVersion', { DeletionPolicy: 'Retain' });
+    });
+
+    test('a version of a retained package may still be destroyed explicitly', () => {
+      const stack = newStack();
+      new SoftwarePackage(stack, 'Pkg', { removalPolicy: RemovalPolicy.RETAIN }).addVersion('V', { versionName: '1', removalPolicy: RemovalPolicy.DESTROY });
+      const template = Template.fromStack(stack);
+      template.hasResource('Custom::IotSoftwarePackage', { DeletionPolicy: 'Retain' });
+      template.hasResource('Custom::IotPackageVersion', { DeletionPolicy: Match.absent() });
+    });
+
+    test('a version of an imported package defaults to DESTROY and may be retained', () => {
+      const stack = newStack();
+      const pkg = SoftwarePackage.fromPackageName(stack, 'Pkg', 'shared-fw');
+      pkg.addVersion('Kept', { versionName: '1', removalPolicy: RemovalPolicy.RETAIN });
+      pkg.addVersion('Dropped', { versionName: '2' });
+      const versions = versionResources(stack);
+      const policyOf = (prefix: string) => Object.entries(versions).find(([id]) => id.startsWith(prefix))![1].DeletionPolicy;
+      expect(policyOf('PkgKept')).toEqual('Retain');
+      expect(policyOf('PkgDropped')).toBeUndefined();
+    });
+
+    test.each([
+      ['RemovalPolicy.RETAIN', RemovalPolicy.RETAIN],
+      ['RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE', RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE],
+    ])('a version with %s while its package is destroyed fails at synth', (name, removalPolicy) => {
+      const stack = newStack();
+      const pkg = new SoftwarePackage(stack, 'Pkg');
+      expect(thrown(() => pkg.addVersion('V', { versionName: '1', removalPolicy })))
+        .toEqual(retainedVersionOfDestroyedPackage('TestStack/Pkg/V', 'TestStack/Pkg', name));
+    });
+
+    test('the check holds for a version in another stack of the app', () => {
+      const app = new App();
+      const pkg = new SoftwarePackage(new Stack(app, 'Base', { env: ENV }), 'Pkg', { removalPolicy: RemovalPolicy.DESTROY });
+      const releases = new Stack(app, 'Releases', { env: ENV });
+      expect(thrown(() => new PackageVersion(releases, 'V', { package: pkg, versionName: '1', removalPolicy: RemovalPolicy.RETAIN })))
+        .toEqual(retainedVersionOfDestroyedPackage('Releases/V', 'Base/Pkg', 'RemovalPolicy.RETAIN'));
+    });
   });
 
   test('attributes: ARN, version name and package name come from the resource', () => {
@@ -98,8 +164,25 @@ describe('PackageVersion', () => {
 
     test('the pointer follows the version\'s removal policy', () => {
       const stack = newStack();
-      new SoftwarePackage(stack, 'Pkg').addVersion('V', { versionName: '1', isDefaultVersion: true, removalPolicy: RemovalPolicy.RETAIN });
-      Template.fromStack(stack).hasResource('Custom::IotPackageDefaultVersion', { DeletionPolicy: 'Retain' });
+      new SoftwarePackage(stack, 'Pkg', { removalPolicy: RemovalPolicy.RETAIN })
+        .addVersion('V', { versionName: '1', isDefaultVersion: true, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+      const template = Template.fromStack(stack);
+      template.hasResource('Custom::IotPackageVersion', { DeletionPolicy: 'RetainExceptOnCreate' });
+      template.hasResource('Custom::IotPackageDefaultVersion', { DeletionPolicy: 'RetainExceptOnCreate' });
+    });
+
+    test('a retained package keeps its default-version pointer', () => {
+      const stack = newStack();
+      new SoftwarePackage(stack, 'Pkg', { removalPolicy: RemovalPolicy.RETAIN }).addVersion('V', { versionName: '1', isDefaultVersion: true });
+      Template.fromStack(stack).hasResource('Custom::IotPackageDefaultVersion', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
+    test('the pointer waits for the main policy, which grants its package here', () => {
+      const stack = newStack();
+      new SoftwarePackage(stack, 'Pkg').addVersion('V', { versionName: '1', isDefaultVersion: true });
+      Template.fromStack(stack).hasResource('Custom::IotPackageDefaultVersion', {
+        DependsOn: [Match.stringLikeRegexp('^IotPackageCatalogProviderPolicy')],
+      });
     });
   });
 });

@@ -1,7 +1,25 @@
 import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ENV, newStack, stableTemplate } from './util';
+import { ENV, iotArn, newStack, stableTemplate } from './util';
 import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
+
+const OWNED_RESOURCE_ACTIONS = [
+  'iot:GetPackage', 'iot:UpdatePackage', 'iot:DeletePackage', 'iot:ListPackageVersions',
+  'iot:GetPackageVersion', 'iot:UpdatePackageVersion', 'iot:DeletePackageVersion',
+  'iot:AssociateSbomWithPackageVersion', 'iot:DisassociateSbomFromPackageVersion', 'iot:DisassociateSbomWithPackageVersion',
+  'iot:TagResource', 'iot:UntagResource', 'iot:ListTagsForResource',
+  'iot:DescribeJob', 'iot:GetJobDocument', 'iot:UpdateJob', 'iot:CancelJob', 'iot:DeleteJob',
+];
+const VERSION_ACTIONS = [
+  'iot:CreatePackageVersion', 'iot:GetPackageVersion', 'iot:UpdatePackageVersion', 'iot:DeletePackageVersion',
+  'iot:AssociateSbomWithPackageVersion', 'iot:DisassociateSbomFromPackageVersion', 'iot:DisassociateSbomWithPackageVersion',
+];
+const TAG_ACTIONS = ['iot:TagResource', 'iot:UntagResource', 'iot:ListTagsForResource'];
+const DECLARED_PACKAGE_ACTIONS = [
+  'iot:CreatePackage', 'iot:GetPackage', 'iot:UpdatePackage', 'iot:DeletePackage', 'iot:ListPackageVersions',
+  ...VERSION_ACTIONS, ...TAG_ACTIONS, 'iot:CreateJob',
+];
+const IMPORTED_PACKAGE_ACTIONS = [...VERSION_ACTIONS, ...TAG_ACTIONS, 'iot:GetPackage', 'iot:UpdatePackage', 'iot:CreateJob'];
 
 function exampleApp(): App {
   const app = new App();
@@ -76,6 +94,8 @@ describe('SoftwarePackage', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.resourceCountIs('AWS::IAM::Policy', 1);
+    // Three packages' grants fit the main policy: no managed policy.
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     template.resourceCountIs('Custom::IotPackageVersion', 15);
   });
 
@@ -92,25 +112,58 @@ describe('SoftwarePackage', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
-  test('IAM is scoped to the package and its versions, one statement per package', () => {
+  test('IAM is scoped to the package and its versions: one grant per package, in the main policy after its fixed statements', () => {
     const stack = newStack();
     const pkg = new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' });
     for (let v = 0; v < 20; v++) pkg.addVersion(`V${v}`, { versionName: `1.0.${v}` });
-    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0];
-    const statements = stack.resolve(policy.Properties.PolicyDocument.Statement) as any[];
-    expect(statements).toHaveLength(4);
-    const arn = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iot:us-east-1:123456789012:package/${suffix}`]] });
-    expect(statements).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: 'iot:GetIndexingConfiguration', Resource: '*' }),
-      expect.objectContaining({ Action: expect.arrayContaining(['iot:CreatePackage', 'iot:DeletePackage']), Resource: arn('fw') }),
-      expect.objectContaining({
-        Action: expect.arrayContaining(['iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:DeletePackageVersion']),
-        Resource: [arn('fw'), arn('fw/version/*')],
-      }),
-    ]));
-    for (const statement of statements) {
-      expect(statement.Resource).not.toEqual('arn:aws:iot:*');
-    }
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^IotPackageCatalogProviderRole') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IotPackageCatalogProviderLogs'), 'Arn'] },
+          },
+          // Neither has a resource-level scope.
+          { Action: ['iot:GetIndexingConfiguration', 'iot:ListJobs'], Effect: 'Allow', Resource: '*' },
+          {
+            Action: OWNED_RESOURCE_ACTIONS,
+            Condition: { StringEquals: { 'aws:ResourceTag/cdk-iot-package-catalog:stack-id': { Ref: 'AWS::StackId' } } },
+            Effect: 'Allow',
+            Resource: [iotArn('package/*'), iotArn('job/*')],
+          },
+          { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+          { Action: DECLARED_PACKAGE_ACTIONS, Effect: 'Allow', Resource: [iotArn('package/fw'), iotArn('package/fw/version/*')] },
+        ],
+      },
+    });
+  });
+
+  test('the packages of a policy share one statement', () => {
+    const stack = newStack();
+    for (const name of ['a', 'b', 'c']) new SoftwarePackage(stack, name, { packageName: name }).addVersion('V', { versionName: '1' });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: DECLARED_PACKAGE_ACTIONS,
+          Effect: 'Allow',
+          Resource: ['a', 'b', 'c'].flatMap((name) => [iotArn(`package/${name}`), iotArn(`package/${name}/version/*`)]),
+        }]),
+      },
+    });
+  });
+
+  test('a version declared apart from its package (new PackageVersion) uses the package\'s grant', () => {
+    const stack = newStack();
+    const pkg = new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' });
+    new PackageVersion(stack, 'V', { package: pkg, versionName: '1.0.0' });
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const grants = (policy.Properties.PolicyDocument.Statement as any[]).filter((s) => JSON.stringify(s.Resource).includes('package/fw'));
+    expect(grants).toEqual([{ Action: DECLARED_PACKAGE_ACTIONS, Effect: 'Allow', Resource: [iotArn('package/fw'), iotArn('package/fw/version/*')] }]);
   });
 
   test('every custom resource waits for the handler\'s policy', () => {
@@ -157,20 +210,28 @@ describe('SoftwarePackage', () => {
     expect(pkg.env).toEqual({ account: '111122223333', region: 'eu-west-1' });
   });
 
-  test('a version of an imported package is granted on that package only', () => {
+  test('a version of an imported package is granted version actions on that package only, no package-level changes', () => {
     const stack = newStack();
     const pkg = SoftwarePackage.fromPackageName(stack, 'P', 'shared-fw');
     pkg.addVersion('V', { versionName: '2.0.0' });
+    pkg.addVersion('W', { versionName: '2.1.0', isDefaultVersion: true });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('Custom::IotPackageVersion', { PackageName: 'shared-fw', VersionName: '2.0.0' });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Action: Match.arrayWith(['iot:CreatePackageVersion']),
-          Resource: Match.arrayWith([Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':iot:us-east-1:123456789012:package/shared-fw/version/*'])] })]),
-        })]),
+        Statement: Match.arrayWith([{
+          Action: IMPORTED_PACKAGE_ACTIONS,
+          Effect: 'Allow',
+          Resource: [iotArn('package/shared-fw'), iotArn('package/shared-fw/version/*')],
+        }]),
       },
     });
+    const [policy] = Object.values(template.findResources('AWS::IAM::Policy'));
+    const actions = (policy.Properties.PolicyDocument.Statement as any[])
+      .filter((s) => JSON.stringify(s.Resource).includes('package/shared-fw'))
+      .flatMap((s) => s.Action);
+    expect(actions).not.toEqual(expect.arrayContaining(['iot:CreatePackage']));
+    expect(actions).not.toEqual(expect.arrayContaining(['iot:DeletePackage']));
     template.resourceCountIs('Custom::IotSoftwarePackage', 0);
   });
 

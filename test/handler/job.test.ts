@@ -95,7 +95,7 @@ describe('create', () => {
     await givenVersions({ '1.0.0': 'PUBLISHED', '2.0.0': 'PUBLISHED' });
     await run(cfnEvent('Create', TYPES.jobWithPackages, jobProps()));
     await expect(run(cfnEvent('Create', TYPES.jobWithPackages, jobProps({ DestinationPackageVersions: [V2] }), { logicalId: 'Other' })))
-      .rejects.toThrow('Job fw-rollout already exists with other targets, versions or document.');
+      .rejects.toThrow('Job fw-rollout already exists with other targets, versions, document or schedule.');
   });
 });
 
@@ -178,7 +178,8 @@ describe('delete', () => {
     expect(emu.callsTo('CancelJob')[0].input).toMatchObject({ force: true });
     // gone (the emulator keeps a job DELETION_IN_PROGRESS for 100 ms): the handler waited for it
     expect(emu.snapshot().jobs).toEqual([]);
-    expect(emu.callsTo('DescribeJob').length).toBeGreaterThanOrEqual(2);
+    expect(emu.callsTo('ListJobs').length).toBeGreaterThanOrEqual(2);
+    expect(emu.callsTo('ListJobs').map((c) => c.input.status)).toEqual(emu.callsTo('ListJobs').map(() => 'DELETION_IN_PROGRESS'));
     await run(cfnEvent('Delete', TYPES.packageVersion, { PackageName: 'fw', VersionName: '1.0.0', Status: 'PUBLISHED' }, { physicalId: 'fw/1.0.0' }));
     expect(emu.snapshot().packages[0].versions).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import { CreatePackageVersionCommand, IoTClient, UpdatePackageCommand, UpdatePackageVersionCommand } from '@aws-sdk/client-iot';
-import { cfnEvent, mutatingCalls, startEmulator, TYPES } from './util';
+import { CreatePackageCommand, CreatePackageVersionCommand, IoTClient, UpdatePackageCommand, UpdatePackageVersionCommand } from '@aws-sdk/client-iot';
+import { cfnEvent, mutatingCalls, STACK_ID, startEmulator, TYPES } from './util';
 import { run } from '../../lambda/index';
 import { IotEmulator, iotClient } from '../emulator/iot-emulator';
 
@@ -97,10 +97,29 @@ describe('create', () => {
     ]);
   });
 
-  test('a Create of a package that exists already fails and leaves it untouched', async () => {
-    await createPackage({ Description: 'owned elsewhere' });
-    await expect(run(cfnEvent('Create', TYPES.softwarePackage, pkgProps({ Description: 'mine' })))).rejects.toMatchObject({ name: 'ConflictException' });
-    expect(emu.snapshot().packages[0].description).toEqual('owned elsewhere');
+  test('a Create of a package that someone else created fails, says how to import it, and leaves it untouched', async () => {
+    // GIVEN a package created outside the stack
+    await iot.send(new CreatePackageCommand({ packageName: 'fw', description: 'owned elsewhere' }));
+
+    // WHEN / THEN
+    await expect(run(cfnEvent('Create', TYPES.softwarePackage, pkgProps({ Description: 'mine' })))).rejects.toThrow(
+      "Package fw already exists in this account and region, and this stack did not create it. To use it, import it with SoftwarePackage.fromPackageName(this, 'Package', 'fw'); to create a new package, choose another packageName.",
+    );
+    expect(emu.snapshot().packages[0]).toMatchObject({ description: 'owned elsewhere', tags: {} });
+  });
+
+  test('a Create of a package this stack created converges on it: a rollback returning to a renamed package', async () => {
+    // GIVEN the package as this stack created it
+    await createPackage({ Description: 'before', Tags: { team: 'iot', old: 'x' } });
+
+    // WHEN a new request (another RequestId) creates it again
+    const result = await run(cfnEvent('Create', TYPES.softwarePackage, pkgProps({ Description: 'after', Tags: { team: 'fleet' } })));
+
+    // THEN the same package, with the desired description and tags, and the owner tag kept
+    expect(result.physicalResourceId).toEqual('fw');
+    expect(emu.snapshot().packages).toEqual([expect.objectContaining({
+      packageName: 'fw', description: 'after', tags: { 'cdk-iot-package-catalog:stack-id': STACK_ID, 'team': 'fleet' },
+    })]);
   });
 });
 

@@ -20,6 +20,8 @@ export async function startEmulator(): Promise<IotEmulator> {
   process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'secret';
   process.env.IOT_RETRY_BASE_DELAY_MS = '5';
+  // No CloudFormation here: a refused change is handled as a forward update, at once.
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = 'http://127.0.0.1:9';
   return emu;
 }
 

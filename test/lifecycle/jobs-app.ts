@@ -46,6 +46,7 @@ export interface JobSpec {
   readonly maximumPerMinute?: number;
   /** Start from the stack's job template instead of a document. */
   readonly fromTemplate?: boolean;
+  readonly forceDelete?: boolean;
 }
 
 export interface TemplateSpec {
@@ -111,6 +112,7 @@ export function jobsApp(spec: JobsSpec) {
         jobId: job.jobId,
         description: job.description,
         jobExecutionsRolloutConfig: job.maximumPerMinute === undefined ? undefined : { maximumPerMinute: job.maximumPerMinute },
+        forceDelete: job.forceDelete,
       });
       for (const v of spec.versionsAfterJob ?? []) {
         pkg.addVersion(v.id, { versionName: v.versionName, status: v.status }).node.addDependency(rollout);

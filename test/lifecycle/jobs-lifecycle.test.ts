@@ -54,6 +54,9 @@ function indexOf(match: (c: RecordedCall) => boolean, what: string): number {
   if (index < 0) throw new Error(`no call ${what} in ${mutations().join(', ')}`);
   return index;
 }
+/** A look among the jobs being deleted that no longer finds the job (or any job): it is gone. */
+const goneFrom = (jobId?: string) => (c: RecordedCall) => c.operation === 'ListJobs' && c.input.status === 'DELETION_IN_PROGRESS'
+  && c.status < 300 && !((c.output as { jobs?: Array<{ jobId: string }> }).jobs ?? []).some((j) => jobId === undefined || j.jobId === jobId);
 const call = (operation: string, input: Record<string, unknown> = {}) => (c: RecordedCall) =>
   c.operation === operation && c.status < 300 && Object.entries(input).every(([k, v]) => c.input[k] === v);
 
@@ -263,14 +266,18 @@ describe('JobWithPackages', () => {
     // the new job first; then the old one canceled, deleted, and waited for
     expect(mutations()).toEqual(['CreateJob 200', 'CancelJob 200', 'DeleteJob 200']);
     expect(cloud.iot.callsTo('CreateJob')[0].input.jobId).toEqual(newId);
-    expect(cloud.iot.callsTo('CancelJob')[0].input).toMatchObject({ jobId: oldId, force: true });
-    expect(cloud.iot.callsTo('DeleteJob')[0].input).toMatchObject({ jobId: oldId, force: true });
-    expect(cloud.iot.callsTo('DescribeJob').filter((c) => c.input.jobId === oldId).pop()?.errorType).toEqual('ResourceNotFoundException');
+    // without force: devices already installing the old release finish their install
+    expect(cloud.iot.callsTo('CancelJob')[0].input).toMatchObject({ jobId: oldId, force: false });
+    expect(cloud.iot.callsTo('DeleteJob')[0].input).toMatchObject({ jobId: oldId, force: false });
+    expect(cloud.iot.calls.some(goneFrom(oldId))).toBe(true);
   });
 
-  test('destroy while the job is IN_PROGRESS: canceled, force-deleted and gone before its version is deleted', async () => {
+  test.each([
+    [undefined, false],
+    [true, true],
+  ])('destroy while the job is IN_PROGRESS (forceDelete %p): canceled, deleted and gone before its version is deleted', async (forceDelete, force) => {
     // GIVEN a job still running on devices
-    await deploy(withJob);
+    await deploy({ ...withJob, job: { ...withJob.job!, forceDelete } });
     const id = jobId();
     expect(jobs()).toEqual([expect.objectContaining({ jobId: id, status: 'IN_PROGRESS' })]);
     cloud.iot.clearCalls();
@@ -285,9 +292,9 @@ describe('JobWithPackages', () => {
     expect(snapshot.packages).toEqual([]);
     expect(snapshot.packageConfiguration).toEqual(DISABLED);
 
-    const canceled = indexOf(call('CancelJob', { jobId: id, force: true }), 'CancelJob');
-    const deleted = indexOf(call('DeleteJob', { jobId: id, force: true }), 'DeleteJob');
-    const gone = indexOf((c) => c.operation === 'DescribeJob' && c.input.jobId === id && c.errorType === 'ResourceNotFoundException', 'DescribeJob → not found');
+    const canceled = indexOf(call('CancelJob', { jobId: id, force }), 'CancelJob');
+    const deleted = indexOf(call('DeleteJob', { jobId: id, force }), 'DeleteJob');
+    const gone = indexOf(goneFrom(id), 'ListJobs → gone');
     const versionDeleted = indexOf(call('DeletePackageVersion', { packageName: 'fw', versionName: '1.0.0' }), 'DeletePackageVersion');
     const configurationDisabled = indexOf(call('UpdatePackageConfiguration'), 'UpdatePackageConfiguration');
     expect(canceled).toBeLessThan(deleted);
@@ -312,7 +319,7 @@ describe('JobWithPackages', () => {
     expect(jobId()).not.toEqual(oldId);
     expect(jobs()).toEqual([expect.objectContaining({ jobId: jobId(), destinationPackageVersions: [versionArn('fw', '1.0.1')] })]);
     expect(cloud.iot.snapshot().packages[0].versions.map((v) => v.versionName)).toEqual(['1.0.1']);
-    const oldJobGone = indexOf((c) => c.operation === 'DescribeJob' && c.input.jobId === oldId && c.errorType === 'ResourceNotFoundException', 'DescribeJob → not found');
+    const oldJobGone = indexOf(goneFrom(oldId), 'ListJobs → gone');
     expect(oldJobGone).toBeLessThan(indexOf(call('DeletePackageVersion', { versionName: '1.0.0' }), 'DeletePackageVersion 1.0.0'));
   });
 
@@ -414,7 +421,7 @@ describe('JobTemplateWithPackages', () => {
     cloud.iot.clearCalls();
     expect((await cloud.harness.destroy(STACK)).status).toEqual('DELETE_COMPLETE');
     expect(cloud.iot.snapshot()).toMatchObject({ jobs: [], jobTemplates: [], packages: [] });
-    const jobGone = indexOf((c) => c.operation === 'DescribeJob' && c.errorType === 'ResourceNotFoundException', 'DescribeJob → not found');
+    const jobGone = indexOf(goneFrom(), 'ListJobs → gone');
     const templateDeleted = indexOf(call('DeleteJobTemplate', { jobTemplateId: templateId }), 'DeleteJobTemplate');
     expect(jobGone).toBeLessThan(templateDeleted);
     expect(templateDeleted).toBeLessThan(indexOf(call('DeletePackageVersion'), 'DeletePackageVersion'));
@@ -487,7 +494,7 @@ describe('throttling', () => {
     expect(cloud.iot.calls.filter((c) => c.errorType === 'ThrottlingException').length).toBeGreaterThan(0);
     // the job was canceled and deleted once, and gone before its version was deleted
     expect(mutations(cloud.iot.callsTo('DeleteJob').filter((c) => c.status < 300))).toEqual(['DeleteJob 200']);
-    expect(indexOf((c) => c.operation === 'DescribeJob' && c.errorType === 'ResourceNotFoundException', 'DescribeJob → not found'))
+    expect(indexOf(goneFrom(), 'ListJobs → gone'))
       .toBeLessThan(indexOf(call('DeletePackageVersion'), 'DeletePackageVersion'));
   });
 });

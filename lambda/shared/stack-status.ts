@@ -1,0 +1,33 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { errorName, messageOf } from './errors';
+import { CustomResourceEvent } from './event';
+
+let client: CloudFormationClient | undefined;
+
+function cloudFormation(): CloudFormationClient {
+  // A few quick attempts: the answer only decides whether a refused change is a rollback.
+  client ??= new CloudFormationClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+  return client;
+}
+
+/**
+ * Whether CloudFormation is rolling the event's stack back. A rollback Update asks for the
+ * previous properties, which may name a change the service cannot make (a published version
+ * back to DRAFT): the handler then accepts the resource as it is rather than fail the rollback
+ * and leave the stack in UPDATE_ROLLBACK_FAILED. The same request outside a rollback is a
+ * forward update, and is refused. When the status cannot be read, the request counts as a
+ * forward update.
+ */
+export async function isRollingBack(event: CustomResourceEvent): Promise<boolean> {
+  try {
+    const { Stacks: stacks } = await cloudFormation().send(new DescribeStacksCommand({ StackName: event.StackId }));
+    return stacks?.[0]?.StackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS';
+  } catch (error) {
+    console.log(JSON.stringify({
+      message: 'warning',
+      logicalResourceId: event.LogicalResourceId,
+      warning: `The stack's status could not be read (${errorName(error)}: ${messageOf(error)}): the change is handled as a forward update.`,
+    }));
+    return false;
+  }
+}
