@@ -1,15 +1,16 @@
 /**
  * `npm run bench`: measures, side by side in one run, synth time and memory against the L1
  * resources, template bytes per version, the handler bundle, API calls per lifecycle step
- * against the minimum, a large deploy under a rate-limited emulator against calls / TPS, and
- * Lambdas and IAM resources per stack. Prints a table and writes .bench/report.json.
+ * against the minimum, a large deploy under a rate-limited emulator against calls / TPS,
+ * Lambdas and IAM resources per stack, and the IAM policy characters per package and per job
+ * against IAM's limits. Prints a table and writes .bench/report.json.
  *
  * Figures are reported, never asserted: a missed goal does not fail the run.
  *
  * Options: --reps <n> (synth repetitions, default 5), --loads <n> (bundle loads, default 21),
  * --sizes 1,50,200,480, --kinds floor,floor-nodeps (add the investigation stacks of
  * bench/stacks/floor.ts to the synth comparison), --versions <n> --tps <n> --burst <n> --concurrency <n> --base-delay-ms <n>
- * (throttled deploy), --skip <synth,bundle,api,throttled>, --tsx (synth through tsx instead of
+ * (throttled deploy), --skip <synth,bundle,api,throttled,iam>, --tsx (synth through tsx instead of
  * a compiled copy), --preload (synth as in an app that already uses Lambda and S3), --quick (reps 2, loads 7, 50 throttled versions).
  */
 import { execFileSync } from 'child_process';
@@ -18,6 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { StepResult } from './api-calls';
 import { BundleResult, measureBundle } from './bundle';
+import type { IamSizeResult } from './iam-size';
 import type { SynthCaseResult, SynthKind } from './synth-case';
 import type { ThrottledResult } from './throttled-deploy';
 import {
@@ -189,6 +191,7 @@ interface Report {
   readonly apiCalls?: StepResult[];
   readonly throttled?: ThrottledResult;
   readonly stackResources?: StackResources[];
+  readonly iam?: IamSizeResult;
   readonly rows: Row[];
   readonly goals: { readonly met: number; readonly missed: number };
   readonly errors: string[];
@@ -403,6 +406,21 @@ function buildRows(report: Omit<Report, 'rows' | 'goals'>): Row[] {
       rows.push({ section: '5 per stack', figure: `N=${r.n}: resources ours / L1`, value: `${r.resources} / ${l1?.resources ?? '?'}`, goal: '(reported)', verdict: 'info' });
     }
   }
+  if (report.iam) {
+    const { fixedChars, charsPerPackage, charsPerJob, scale } = report.iam;
+    rows.push({ section: '6 IAM size', figure: 'policy characters: fixed (1 package)', value: String(fixedChars), goal: '(reported)', verdict: 'info' });
+    rows.push({ section: '6 IAM size', figure: 'policy characters per package', value: String(charsPerPackage), goal: '(reported)', verdict: 'info' });
+    rows.push({ section: '6 IAM size', figure: 'policy characters per job', value: String(charsPerJob), goal: '(reported)', verdict: 'info' });
+    for (const s of scale) {
+      rows.push({
+        section: '6 IAM size',
+        figure: `${s.packages} packages, ${s.versions} versions, ${s.jobs} jobs: inline / managed policies (largest)`,
+        value: `${s.inlineChars} / ${s.managedPolicies} (${s.largestManagedChars})`,
+        goal: '<= 10,240 / <= 10 (<= 6,144)',
+        verdict: verdict(s.withinLimits),
+      });
+    }
+  }
   return rows;
 }
 
@@ -438,6 +456,8 @@ async function main(): Promise<void> {
     '--concurrency', String(args.concurrency), '--base-delay-ms', String(args.baseDelayMs),
   ], { timeoutMs: 8 * 60_000 })).result);
 
+  const iam = await attempt('iam', async () => (await runTsxChild<IamSizeResult>('iam-size.ts', [], { timeoutMs: 5 * 60_000 })).result);
+
   const synth = cases && { cases, ...compareSynth(cases) };
   const partial = {
     generatedAt: new Date().toISOString(),
@@ -448,6 +468,7 @@ async function main(): Promise<void> {
     apiCalls,
     throttled,
     stackResources: cases && stackResources(cases),
+    iam,
     errors,
   };
   const rows = buildRows(partial);

@@ -1,5 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 
 /** IAM's limit on the characters (whitespace excluded) of one managed policy. */
@@ -159,6 +160,8 @@ function resolvedLength(stack: Stack, resolved: unknown): number {
   if (join) return join[1].reduce<number>((sum, part) => sum + resolvedLength(stack, part), join[0].length * Math.max(0, join[1].length - 1));
   const ref = intrinsic?.Ref;
   if (ref === 'AWS::Region' && !Token.isUnresolved(stack.region)) return stack.region.length;
+  // A stack in a known region is in that region's partition.
+  if (ref === 'AWS::Partition' && !Token.isUnresolved(stack.region)) return (RegionInfo.get(stack.region).partition ?? 'aws-us-gov').length;
   if (ref === 'AWS::AccountId' && !Token.isUnresolved(stack.account)) return stack.account.length;
   if (typeof ref === 'string' && ref in PSEUDO_LENGTHS) return PSEUDO_LENGTHS[ref];
   return UNKNOWN_TOKEN_LENGTH;

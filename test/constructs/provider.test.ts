@@ -237,13 +237,13 @@ describe('the managed-policy quota', () => {
   });
 
   /**
-   * `jobsBefore` large jobs (a managed policy JobGrants<n> each), then 150 packages with names of over 100
+   * `jobsBefore` large jobs (a managed policy JobGrants<n> each), then 162 packages with names of over 100
    * characters (the main policy, then 8 managed policies Grants1..8), then `jobsAfter` large jobs.
    */
   function mixed(jobsBefore: number, jobsAfter: number): Stack {
     const stack = new Stack(new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } }), 'TestStack', { env: ENV });
     largeJobs(stack, jobsBefore);
-    for (let p = 0; p < 150; p++) new SoftwarePackage(stack, `P${p}`, { packageName: `${'p'.repeat(100)}-${p}` });
+    for (let p = 0; p < 162; p++) new SoftwarePackage(stack, `P${p}`, { packageName: `${'p'.repeat(100)}-${p}` });
     largeJobs(stack, jobsAfter, jobsBefore);
     return stack;
   }
