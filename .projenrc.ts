@@ -70,17 +70,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
-      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      // Coverage is about src/ and lambda/: the tests and the local cloud they run on are not measured.
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local-cloud/'],
     },
   },
   tsconfigDev: {
-    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
+    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../local-cloud/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'bench'],
-    // One program for every linted file: the handler, examples and benchmarks live outside src/.
+    devdirs: ['test', 'lambda', 'local-cloud', 'examples', 'bench'],
+    // One program for every linted file: the handler, local cloud, examples and benchmarks live outside src/.
     tsconfigPath: './test/tsconfig.json',
     projectService: false,
   },
@@ -98,7 +99,7 @@ project.bundler.addBundle('./lambda/index.ts', {
 });
 
 // The npm package ships the bundled handler under assets/, never its sources.
-for (const pattern of ['/lambda/', '*.metafile.json', '/examples/', '/bench/', '/cdk.out/', '/.bench/', '/.ci/', '/docs/', '/scripts/', '/rosetta/', '.jsii.tabl.json']) {
+for (const pattern of ['/lambda/', '*.metafile.json', '/local-cloud/', '/examples/', '/bench/', '/cdk.out/', '/.bench/', '/.ci/', '/docs/', '/scripts/', '/rosetta/', '.jsii.tabl.json']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -132,9 +133,9 @@ project.postCompileTask.spawn(rosetta);
 // Tests exercise the bundled handler: build it first on a fresh clone.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
-// esbuild does not type-check: check the handler, tests, examples and benchmarks with tsc.
+// esbuild does not type-check: check the handler, local cloud, tests, examples and benchmarks with tsc.
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check the handler, tests, examples and benchmarks',
+  description: 'Type-check the handler, local cloud, tests, examples and benchmarks',
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependSpawn(typecheck);

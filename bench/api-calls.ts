@@ -4,9 +4,9 @@
  * `tsx bench/api-calls.ts` prints one JSON line.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import { LocalCloud } from '../local-cloud';
+import { RecordedCall } from '../local-cloud/emulator/iot-emulator';
 import { PackageVersionStatus, SoftwarePackage } from '../src';
-import { RecordedCall } from '../test/emulator/iot-emulator';
-import { LocalCloud } from '../test/local-cloud';
 
 const STACK = 'BenchLifecycle';
 const PACKAGE = 'bench-lifecycle';

@@ -8,8 +8,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { IPackageVersion, JobDocument, JobTargets, JobWithPackages, PackageConfiguration, SoftwarePackage } from '../src';
 import { BENCH_ENV } from './stacks/spec';
-import { PolicyDocument, policySize } from '../test/emulator/iam-policy';
-import { resolve, ResolveContext } from '../test/harness/intrinsics';
+import { PolicyDocument, policySize } from '../local-cloud/emulator/iam-policy';
+import { resolve, ResolveContext } from '../local-cloud/harness/intrinsics';
 
 export interface IamSizeResult {
   /** Characters of every policy of the provider's role, for a stack of one package. */

@@ -11,9 +11,9 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { SoftwarePackage } from '../src';
 import { isRead } from './api-calls';
-import { RecordedCall } from '../test/emulator/iot-emulator';
-import { LocalCloud } from '../test/local-cloud';
+import { LocalCloud } from '../local-cloud';
 import { versionSpec } from './stacks/spec';
+import { RecordedCall } from '../local-cloud/emulator/iot-emulator';
 
 const STACK = 'BenchThrottled';
 

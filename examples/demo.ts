@@ -4,7 +4,7 @@
  * update, destroy, and print the catalog and the API calls at each step. No AWS account needed.
  */
 import { buildApp, Release } from './firmware-app';
-import { LocalCloud } from '../test/local-cloud';
+import { LocalCloud } from '../local-cloud';
 
 const STACK = 'FirmwareCatalog';
 

@@ -4,12 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ENV, acknowledgedWildcards, iotArn, logicalIdOf, newStack, policyHolding } from './util';
+import { wildcardMatch } from '../../local-cloud/emulator/iam-policy';
 import {
   IPackageVersion, JobDocument, JobEndBehavior, JobExecutionFailureType, JobRetryFailureType, JobTargets, JobTargetSelection,
   JobTemplateWithPackages, JobWithPackages, JobWithPackagesProps, PackageConfiguration, PackagePlaceholder, PackageVersion,
   PackageVersionStatus, SoftwarePackage,
 } from '../../src';
-import { wildcardMatch } from '../emulator/iam-policy';
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 const versionArn = (v: string) => `${ARN}:package/fw/version/${v}`;

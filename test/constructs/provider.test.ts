@@ -2,11 +2,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgedWildcards, ENV, iotArn, logicalIdOf, newStack, policyHolding, providerPolicies } from './util';
+import { PolicyDocument, policySize } from '../../local-cloud/emulator/iam-policy';
 import {
   IPackageVersion, JobDocument, JobTargets, JobWithPackages, PackageConfiguration, PackageVersion, PackageVersionArtifact,
   SoftwarePackage,
 } from '../../src';
-import { PolicyDocument, policySize } from '../emulator/iam-policy';
 
 /** The custom-resource provider's IAM: one main (inline) policy, then managed policies for what does not fit it. */
 

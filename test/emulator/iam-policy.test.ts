@@ -10,7 +10,7 @@ import {
   policySize,
   PolicyStatement,
   wildcardMatch,
-} from './iam-policy';
+} from '../../local-cloud/emulator/iam-policy';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { cfnEvent, startEmulator, TYPES } from './util';
 import { run } from '../../lambda/index';
-import { IotEmulator } from '../emulator/iot-emulator';
+import { IotEmulator } from '../../local-cloud/emulator/iot-emulator';
 
 let emu: IotEmulator;
 

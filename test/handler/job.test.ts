@@ -1,6 +1,6 @@
 import { cfnEvent, invoke, mutatingCalls, startEmulator, TYPES } from './util';
 import { run } from '../../lambda/index';
-import { IotEmulator } from '../emulator/iot-emulator';
+import { IotEmulator } from '../../local-cloud/emulator/iot-emulator';
 
 let emu: IotEmulator;
 

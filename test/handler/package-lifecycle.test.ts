@@ -1,7 +1,7 @@
 import { CreatePackageCommand, CreatePackageVersionCommand, IoTClient, UpdatePackageCommand, UpdatePackageVersionCommand } from '@aws-sdk/client-iot';
 import { cfnEvent, mutatingCalls, STACK_ID, startEmulator, TYPES } from './util';
 import { run } from '../../lambda/index';
-import { IotEmulator, iotClient } from '../emulator/iot-emulator';
+import { IotEmulator, iotClient } from '../../local-cloud/emulator/iot-emulator';
 
 let emu: IotEmulator;
 let iot: IoTClient;

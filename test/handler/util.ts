@@ -3,8 +3,8 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { handler } from '../../lambda/index';
+import { IotEmulator } from '../../local-cloud/emulator/iot-emulator';
 import { RESOURCE_TYPES } from '../../src/private/contract';
-import { IotEmulator } from '../emulator/iot-emulator';
 
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/HandlerTest/4f2a0c10-0000-4000-8000-000000000000';
 export const TYPES = RESOURCE_TYPES;

@@ -5,11 +5,11 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { App, CfnOutput, CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DeployHarness, HarnessOptions, StackEvent, synthesize } from './deploy-harness';
-import { assertAcyclic, runGraph } from './graph';
-import { referencedResources, resolve, ResolveContext, stringifyScalars } from './intrinsics';
-import { IamAuthority } from '../emulator/iam-authority';
-import { evaluate } from '../emulator/iam-policy';
+import { IamAuthority } from '../../local-cloud/emulator/iam-authority';
+import { evaluate } from '../../local-cloud/emulator/iam-policy';
+import { DeployHarness, HarnessOptions, StackEvent, synthesize } from '../../local-cloud/harness/deploy-harness';
+import { assertAcyclic, runGraph } from '../../local-cloud/harness/graph';
+import { referencedResources, resolve, ResolveContext, stringifyScalars } from '../../local-cloud/harness/intrinsics';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'echo-handler');
 const STACK = 'S';

@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { CreatePackageVersionCommand } from '@aws-sdk/client-iot';
-import { PackageVersionStatus } from '../../src';
-import { iotClient } from '../emulator/iot-emulator';
-import { LocalCloud } from '../local-cloud';
 import { catalogApp, CatalogSpec, STACK } from './catalog-app';
+import { LocalCloud } from '../../local-cloud';
+import { iotClient } from '../../local-cloud/emulator/iot-emulator';
+import { PackageVersionStatus } from '../../src';
 
 const { DRAFT, PUBLISHED, DEPRECATED } = PackageVersionStatus;
 const FIRMWARE = path.join(__dirname, '..', 'fixtures', 'firmware.bin');

@@ -7,10 +7,10 @@
  */
 import { CreatePackageCommand, IoTClient } from '@aws-sdk/client-iot';
 import { Stack } from 'aws-cdk-lib';
-import { IPackageVersion, JobDocument, JobTargets, JobWithPackages, PackageVersionStatus } from '../../src';
-import { iotClient } from '../emulator/iot-emulator';
-import { LocalCloud } from '../local-cloud';
 import { groupArn, MATRIX_STACK, matrixApp, MatrixPackage, MatrixSpec, RELEASES_BUCKET, TRIPWIRE_TYPE, versionArn } from './matrix-app';
+import { LocalCloud } from '../../local-cloud';
+import { iotClient } from '../../local-cloud/emulator/iot-emulator';
+import { IPackageVersion, JobDocument, JobTargets, JobWithPackages, PackageVersionStatus } from '../../src';
 
 const { DRAFT, PUBLISHED } = PackageVersionStatus;
 

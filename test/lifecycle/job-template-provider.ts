@@ -5,7 +5,7 @@ import {
   DescribeJobTemplateCommand,
   IoTClient,
 } from '@aws-sdk/client-iot';
-import { ResourceProvider, ResourceProviderRequest, ResourceProviderResult } from '../harness/deploy-harness';
+import { ResourceProvider, ResourceProviderRequest, ResourceProviderResult } from '../../local-cloud/harness/deploy-harness';
 
 /**
  * Real behaviour for `AWS::IoT::JobTemplate` in the deploy harness: CloudFormation's resource

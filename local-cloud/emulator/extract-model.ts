@@ -6,10 +6,10 @@
  *  - `operations`: full definitions (input, output, errors) of the implemented operations;
  *  - `shapes`: the closure of shapes those operations reach, with documentation stripped.
  *
- * Run: `npx tsx test/emulator/extract-model.ts [path/to/iot-2015-05-28.service-2.json]`
- * (default: ../shared/reference beside the repository, or $IOT_SERVICE_MODEL).
- * The self-test re-runs `extractModel` and compares it with the committed file when the full
- * model is present, so the two cannot drift apart silently.
+ * Run: `npx tsx local-cloud/emulator/extract-model.ts [path/to/iot-2015-05-28.service-2.json]`
+ * (default: the vendored `reference/iot-2015-05-28.service-2.json` beside this file, or
+ * $IOT_SERVICE_MODEL). The self-test re-runs `extractModel` on the full model and compares it
+ * with the committed file, so the two cannot drift apart silently.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -32,7 +32,7 @@ export const IMPLEMENTED_OPERATIONS = [
 
 export type ImplementedOperation = typeof IMPLEMENTED_OPERATIONS[number];
 
-export const DEFAULT_FULL_MODEL_PATH = path.join(__dirname, '../../../shared/reference/iot-2015-05-28.service-2.json');
+export const DEFAULT_FULL_MODEL_PATH = path.join(__dirname, 'reference', 'iot-2015-05-28.service-2.json');
 export const EXTRACTED_MODEL_PATH = path.join(__dirname, 'service-model.json');
 
 export function fullModelPath(): string {
