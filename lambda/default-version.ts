@@ -1,7 +1,10 @@
 import { GetPackageCommand, UpdatePackageCommand } from '@aws-sdk/client-iot';
-import { isNotFound } from './shared/errors';
-import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
-import { requiredString } from './shared/properties';
+import { ifExists } from './shared/errors';
+import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
+import { Delivered, PropertyReader } from './shared/properties';
+import { DefaultVersionProperties, RESOURCE_TYPES } from '../src/private/contract';
+
+type Type = typeof RESOURCE_TYPES.defaultVersion;
 
 /**
  * The default-version pointer of a package. One resource per package, so that moving the
@@ -14,14 +17,15 @@ interface PointerProps {
   readonly versionName: string;
 }
 
-function parseProps(properties: Record<string, unknown> | undefined): PointerProps {
+function parseProps(properties: Delivered<DefaultVersionProperties> | undefined): PointerProps {
+  const read = new PropertyReader(properties);
   return {
-    packageName: requiredString(properties, 'PackageName'),
-    versionName: requiredString(properties, 'VersionName'),
+    packageName: read.string('PackageName'),
+    versionName: read.string('VersionName'),
   };
 }
 
-async function setDefault(context: HandlerContext): Promise<ResourceResult> {
+async function setDefault(context: HandlerContext<CreateEvent<Type> | UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
   const props = parseProps(context.event.ResourceProperties);
   await context.iot.send(new UpdatePackageCommand({
     packageName: props.packageName,
@@ -32,16 +36,10 @@ async function setDefault(context: HandlerContext): Promise<ResourceResult> {
 }
 
 /** Unsets the default only while it is still the version this pointer set. */
-async function unsetDefault(context: HandlerContext): Promise<void> {
+async function unsetDefault(context: HandlerContext<DeleteEvent<Type>>): Promise<void> {
   const props = parseProps(context.event.ResourceProperties);
-  let defaultVersionName: string | undefined;
-  try {
-    ({ defaultVersionName } = await context.iot.send(new GetPackageCommand({ packageName: props.packageName })));
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
-  }
-  if (defaultVersionName !== props.versionName) return;
+  const pkg = await ifExists(context.iot.send(new GetPackageCommand({ packageName: props.packageName })));
+  if (pkg?.defaultVersionName !== props.versionName) return;
   await context.iot.send(new UpdatePackageCommand({
     packageName: props.packageName,
     unsetDefaultVersion: true,
@@ -49,7 +47,7 @@ async function unsetDefault(context: HandlerContext): Promise<void> {
   }));
 }
 
-export const defaultVersionHandler: ResourceHandler = {
+export const defaultVersionHandler: ResourceHandler<Type> = {
   describe: (properties) => `default version of package ${String(properties?.PackageName ?? '')}`,
   create: setDefault,
   // A changed package name yields a new physical id: CloudFormation then deletes the old pointer.

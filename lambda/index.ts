@@ -6,13 +6,14 @@ import { packageFleetIndexingHandler } from './package-fleet-indexing';
 import { packageVersionHandler } from './package-version';
 import { describeFailure, ResourceError } from './shared/errors';
 import { clientToken, CustomResourceEvent, failedCreatePhysicalId, isFailedCreatePhysicalId, loggableEvent } from './shared/event';
-import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
+import { ResourceHandler, ResourceResult } from './shared/handler-types';
 import { iotClient } from './shared/iot-client';
 import { renderResponse, sendResponse } from './shared/response';
 import { softwarePackageHandler } from './software-package';
-import { RESOURCE_TYPES } from '../src/private/contract';
+import { isResourceType, RESOURCE_TYPES, ResourceType } from '../src/private/contract';
 
-const HANDLERS: Record<string, ResourceHandler> = {
+/** Every resource type's handler: a type missing here fails to compile. */
+const HANDLERS: { readonly [T in ResourceType]: ResourceHandler<T> } = {
   [RESOURCE_TYPES.softwarePackage]: softwarePackageHandler,
   [RESOURCE_TYPES.packageVersion]: packageVersionHandler,
   [RESOURCE_TYPES.defaultVersion]: defaultVersionHandler,
@@ -32,8 +33,9 @@ export async function handler(event: CustomResourceEvent, lambdaContext?: Contex
     const result = await run(event, lambdaContext);
     body = renderResponse(event, { status: 'SUCCESS', ...result });
   } catch (error) {
-    const resourceHandler = HANDLERS[event.ResourceType];
-    const what = `${event.RequestType} ${resourceHandler?.describe(event.ResourceProperties) ?? event.ResourceType} (${event.LogicalResourceId})`;
+    const type = event.ResourceType;
+    const name = isResourceType(type) ? handlerOf(type).describe(event.ResourceProperties) : type;
+    const what = `${event.RequestType} ${name} (${event.LogicalResourceId})`;
     const reason = describeFailure(what, error);
     console.log(JSON.stringify({ message: 'failed', logicalResourceId: event.LogicalResourceId, reason }));
     body = renderResponse(event, {
@@ -47,26 +49,32 @@ export async function handler(event: CustomResourceEvent, lambdaContext?: Contex
 }
 
 /** Runs the event and returns the physical id and attributes to answer with. */
-export async function run(event: CustomResourceEvent, lambdaContext?: Context): Promise<ResourceResult> {
-  const resourceHandler = HANDLERS[event.ResourceType];
-  if (!resourceHandler) {
-    throw new ResourceError(`Unknown resource type ${event.ResourceType}.`);
+export async function run(event: CustomResourceEvent, lambdaContext?: Context): Promise<ResourceResult<ResourceType>> {
+  const type = event.ResourceType;
+  if (!isResourceType(type)) {
+    throw new ResourceError(`Unknown resource type ${type}.`);
   }
-  const context: HandlerContext = {
-    event,
+  const resourceHandler = handlerOf(type);
+  const common = {
     iot: iotClient(),
-    token: (step) => clientToken(event, step),
+    token: (step: string) => clientToken(event, step),
     remainingTimeMs: () => lambdaContext?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
   };
+  // Each request type narrows the event to what the handler's operation is given.
   switch (event.RequestType) {
     case 'Create':
-      return resourceHandler.create(context);
+      return resourceHandler.create({ ...common, event });
     case 'Update':
-      return resourceHandler.update(context);
+      return resourceHandler.update({ ...common, event });
     case 'Delete':
       if (!isFailedCreatePhysicalId(event.PhysicalResourceId)) {
-        await resourceHandler.delete(context);
+        await resourceHandler.delete({ ...common, event });
       }
       return { physicalResourceId: event.PhysicalResourceId };
   }
+}
+
+/** The handler of a resource type, seen through the operations every handler has. */
+function handlerOf(type: ResourceType): ResourceHandler<ResourceType> {
+  return HANDLERS[type];
 }

@@ -1,4 +1,5 @@
 import {
+  AbortAction,
   AbortConfig,
   CancelJobCommand,
   CreateJobCommand,
@@ -8,21 +9,27 @@ import {
   GetPackageCommand,
   GetPackageVersionCommand,
   IoTClient,
+  JobEndBehavior,
+  JobExecutionFailureType,
   JobExecutionsRetryConfig,
   ListJobsCommand,
   JobExecutionsRolloutConfig,
   PresignedUrlConfig,
+  RetryableFailureType,
   SchedulingConfig,
+  TargetSelection,
   TimeoutConfig,
   UpdateJobCommand,
 } from '@aws-sdk/client-iot';
-import { errorName, ForbiddenChangeError, isAccessDenied, isNotFound, ResourceError } from './shared/errors';
-import { iotArnOf } from './shared/event';
-import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
+import { errorName, ForbiddenChangeError, ifExists, isAccessDenied, isNotFound, ResourceError } from './shared/errors';
+import { iotArnOf, positiveIntegerSetting } from './shared/event';
+import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
 import { actualTags, isOwnedBy, withOwnerTag } from './shared/ownership';
-import { optionalString, requiredString } from './shared/properties';
+import { Delivered, PropertyReader } from './shared/properties';
 import { isRollingBack } from './shared/stack-status';
-import { JobWithPackagesAttributes, NumberValue } from '../src/private/contract';
+import { JobWithPackagesAttributes, JobWithPackagesProperties, parsePackageVersionArn, RESOURCE_TYPES } from '../src/private/contract';
+
+type Type = typeof RESOURCE_TYPES.jobWithPackages;
 
 /**
  * A job that installs package versions. Its id is its physical id. The service can change a
@@ -31,11 +38,11 @@ import { JobWithPackagesAttributes, NumberValue } from '../src/private/contract'
  */
 
 /** How long a Delete may wait for the job to disappear: below the function's 14-minute timeout. */
-const deleteBudgetMs = () => positiveInteger(process.env.JOB_DELETE_BUDGET_MS, 12 * 60 * 1000);
+const deleteBudgetMs = () => positiveIntegerSetting('JOB_DELETE_BUDGET_MS', 12 * 60 * 1000);
 /** Time kept back from the function's timeout to answer CloudFormation. */
 const RESPONSE_RESERVE_MS = 30_000;
 /** The first wait between two polls of a job being deleted; it grows to MAX_POLL_MS. */
-const pollBaseMs = () => positiveInteger(process.env.JOB_POLL_BASE_DELAY_MS, 2000);
+const pollBaseMs = () => positiveIntegerSetting('JOB_POLL_BASE_DELAY_MS', 2000);
 const MAX_POLL_MS = 20_000;
 
 const DEPLOYABLE = new Set(['PUBLISHED', 'DEPRECATED']);
@@ -58,86 +65,75 @@ interface JobProps {
   readonly forceDelete: boolean;
 }
 
-type Raw = Record<string, any> | undefined;
-
-function num(value: NumberValue | undefined, name: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new ResourceError(`Property ${name} must be a number, got ${JSON.stringify(value)}.`);
-  return parsed;
-}
-
-function stringList(properties: Raw, name: string): string[] {
-  const value = properties?.[name];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new ResourceError(`Property ${name} must be a list of strings.`);
-  return value.map(String);
-}
-
 /** Drops undefined members, so that rendered configurations compare and send cleanly. */
 function clean<T>(value: T): T {
   return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
 
-function parseProps(properties: Raw): JobProps {
-  const p = properties ?? {};
-  const selection = optionalString(p, 'TargetSelection') ?? 'SNAPSHOT';
-  if (selection !== 'SNAPSHOT' && selection !== 'CONTINUOUS') {
-    throw new ResourceError(`TargetSelection ${JSON.stringify(selection)} is not one of SNAPSHOT, CONTINUOUS.`);
-  }
-  const rollout = p.JobExecutionsRolloutConfig;
-  const rate = rollout?.ExponentialRate;
+const values = <T extends Record<string, string>>(enumeration: T) => Object.values(enumeration) as Array<T[keyof T]>;
+
+/** The contract's properties (PascalCase, numbers as strings) as the SDK's CreateJob and UpdateJob take them. */
+function parseProps(properties: Delivered<JobWithPackagesProperties> | undefined): JobProps {
+  const read = new PropertyReader(properties);
+  const scheduling = read.object('SchedulingConfig');
+  const presigned = read.object('PresignedUrlConfig');
+  const rollout = read.object('JobExecutionsRolloutConfig');
+  const rate = rollout?.object('ExponentialRate');
+  const criteria = rate?.object('RateIncreaseCriteria');
+  const abort = read.object('AbortConfig');
+  const timeout = read.object('TimeoutConfig');
+  const retry = read.object('JobExecutionsRetryConfig');
   return {
-    jobId: requiredString(p, 'JobId'),
-    targets: stringList(p, 'Targets'),
-    targetSelection: selection,
-    destinationPackageVersions: stringList(p, 'DestinationPackageVersions'),
-    document: optionalString(p, 'Document'),
-    documentSource: optionalString(p, 'DocumentSource'),
-    jobTemplateArn: optionalString(p, 'JobTemplateArn'),
-    schedulingConfig: clean(p.SchedulingConfig && {
-      startTime: p.SchedulingConfig.StartTime,
-      endTime: p.SchedulingConfig.EndTime,
-      endBehavior: p.SchedulingConfig.EndBehavior,
-      maintenanceWindows: p.SchedulingConfig.MaintenanceWindows?.map((w: any) => ({
-        startTime: w.StartTime,
-        durationInMinutes: num(w.DurationInMinutes, 'SchedulingConfig.MaintenanceWindows.DurationInMinutes'),
+    jobId: read.string('JobId'),
+    targets: read.list('Targets'),
+    targetSelection: read.oneOf('TargetSelection', values(TargetSelection), 'SNAPSHOT'),
+    destinationPackageVersions: read.list('DestinationPackageVersions'),
+    document: read.optionalString('Document'),
+    documentSource: read.optionalString('DocumentSource'),
+    jobTemplateArn: read.optionalString('JobTemplateArn'),
+    schedulingConfig: clean(scheduling && {
+      startTime: scheduling.optionalString('StartTime'),
+      endTime: scheduling.optionalString('EndTime'),
+      endBehavior: scheduling.optionalString('EndBehavior') === undefined ? undefined : scheduling.oneOf('EndBehavior', values(JobEndBehavior)),
+      maintenanceWindows: scheduling.objects('MaintenanceWindows').map((w) => ({
+        startTime: w.string('StartTime'),
+        durationInMinutes: w.number('DurationInMinutes'),
       })),
     }),
-    description: optionalString(p, 'Description'),
-    presignedUrlConfig: clean(p.PresignedUrlConfig && {
-      roleArn: p.PresignedUrlConfig.RoleArn,
-      expiresInSec: num(p.PresignedUrlConfig.ExpiresInSec, 'PresignedUrlConfig.ExpiresInSec'),
+    description: read.optionalString('Description'),
+    presignedUrlConfig: clean(presigned && {
+      roleArn: presigned.string('RoleArn'),
+      expiresInSec: presigned.number('ExpiresInSec'),
     }),
     jobExecutionsRolloutConfig: clean(rollout && {
-      maximumPerMinute: num(rollout.MaximumPerMinute, 'JobExecutionsRolloutConfig.MaximumPerMinute'),
+      maximumPerMinute: rollout.number('MaximumPerMinute'),
       exponentialRate: rate && {
-        baseRatePerMinute: num(rate.BaseRatePerMinute, 'BaseRatePerMinute'),
-        incrementFactor: num(rate.IncrementFactor, 'IncrementFactor'),
+        baseRatePerMinute: rate.number('BaseRatePerMinute'),
+        incrementFactor: rate.number('IncrementFactor'),
         rateIncreaseCriteria: {
-          numberOfNotifiedThings: num(rate.RateIncreaseCriteria?.NumberOfNotifiedThings, 'NumberOfNotifiedThings'),
-          numberOfSucceededThings: num(rate.RateIncreaseCriteria?.NumberOfSucceededThings, 'NumberOfSucceededThings'),
+          numberOfNotifiedThings: criteria?.number('NumberOfNotifiedThings'),
+          numberOfSucceededThings: criteria?.number('NumberOfSucceededThings'),
         },
       },
     }),
-    abortConfig: clean(p.AbortConfig && {
-      criteriaList: (p.AbortConfig.CriteriaList ?? []).map((c: any) => ({
-        failureType: c.FailureType,
-        action: c.Action,
-        thresholdPercentage: num(c.ThresholdPercentage, 'AbortConfig.ThresholdPercentage'),
-        minNumberOfExecutedThings: num(c.MinNumberOfExecutedThings, 'AbortConfig.MinNumberOfExecutedThings'),
+    abortConfig: clean(abort && {
+      criteriaList: abort.objects('CriteriaList').map((c) => ({
+        failureType: c.oneOf('FailureType', values(JobExecutionFailureType)),
+        action: c.oneOf('Action', values(AbortAction)),
+        thresholdPercentage: c.number('ThresholdPercentage'),
+        minNumberOfExecutedThings: c.number('MinNumberOfExecutedThings'),
       })),
     }),
-    timeoutConfig: clean(p.TimeoutConfig && {
-      inProgressTimeoutInMinutes: num(p.TimeoutConfig.InProgressTimeoutInMinutes, 'TimeoutConfig.InProgressTimeoutInMinutes'),
+    timeoutConfig: clean(timeout && {
+      inProgressTimeoutInMinutes: timeout.number('InProgressTimeoutInMinutes'),
     }),
-    jobExecutionsRetryConfig: clean(p.JobExecutionsRetryConfig && {
-      criteriaList: (p.JobExecutionsRetryConfig.CriteriaList ?? []).map((c: any) => ({
-        failureType: c.FailureType,
-        numberOfRetries: num(c.NumberOfRetries, 'JobExecutionsRetryConfig.NumberOfRetries'),
+    jobExecutionsRetryConfig: clean(retry && {
+      criteriaList: retry.objects('CriteriaList').map((c) => ({
+        failureType: c.oneOf('FailureType', values(RetryableFailureType)),
+        numberOfRetries: c.number('NumberOfRetries'),
       })),
     }),
-    forceDelete: p.ForceDelete === 'true' || p.ForceDelete === true,
+    forceDelete: read.boolean('ForceDelete'),
   };
 }
 
@@ -158,7 +154,7 @@ function jobArnOf(context: HandlerContext, jobId: string): string {
   return iotArnOf(context.event, `job/${jobId}`);
 }
 
-function result(context: HandlerContext, jobId: string, jobArn?: string): ResourceResult {
+function result(context: HandlerContext, jobId: string, jobArn?: string): ResourceResult<Type> {
   const data: JobWithPackagesAttributes = { JobId: jobId, JobArn: jobArn ?? jobArnOf(context, jobId) };
   return { physicalResourceId: jobId, data: { ...data } };
 }
@@ -167,12 +163,12 @@ function result(context: HandlerContext, jobId: string, jobArn?: string): Resour
 async function checkVersions(iot: IoTClient, jobId: string, arns: string[]): Promise<void> {
   const problems: string[] = [];
   for (const arn of arns) {
-    const match = /^arn:[^:]+:iot:[^:]*:[^:]*:package\/([^/]+)\/version\/([^/]+)$/.exec(arn);
-    if (!match) {
+    const names = parsePackageVersionArn(arn);
+    if (!names) {
       problems.push(`${arn} is not a package version ARN`);
       continue;
     }
-    const [, packageName, versionName] = match;
+    const { packageName, versionName } = names;
     try {
       // "$null" uninstalls the package; "$default" stands for the package's default version.
       if (versionName === '$null') continue;
@@ -198,7 +194,7 @@ async function checkVersions(iot: IoTClient, jobId: string, arns: string[]): Pro
   }
 }
 
-async function create(context: HandlerContext): Promise<ResourceResult> {
+async function create(context: HandlerContext<CreateEvent<Type> | UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
   const props = parseProps(context.event.ResourceProperties);
   await checkVersions(context.iot, props.jobId, props.destinationPackageVersions);
   const tags = withOwnerTag(context.event, {});
@@ -232,7 +228,7 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
  * own job, and a rollback finds the job a replacement left in place. Either is this stack's and
  * has the settings that cannot change: it is updated in place. Anything else is refused.
  */
-async function adopt(context: HandlerContext, props: JobProps): Promise<ResourceResult> {
+async function adopt(context: HandlerContext, props: JobProps): Promise<ResourceResult<Type>> {
   const owned = isOwnedBy(context.event, await actualTags(context.iot, jobArnOf(context, props.jobId)));
   const actual = owned ? await describeJob(context.iot, props.jobId) : undefined;
   if (!actual || differences(props, actual).length > 0) {
@@ -252,17 +248,11 @@ interface ActualJob {
 }
 
 async function describeJob(iot: IoTClient, jobId: string): Promise<ActualJob | undefined> {
-  let described;
-  try {
-    described = await iot.send(new DescribeJobCommand({ jobId }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  const job = described.job;
+  const described = await ifExists(iot.send(new DescribeJobCommand({ jobId })));
+  const job = described?.job;
   if (!job || job.status === 'DELETION_IN_PROGRESS') return undefined;
   // Without beforeSubstitution, the service answers with the package placeholders resolved.
-  const document = described.documentSource || job.jobTemplateArn
+  const document = described!.documentSource || job.jobTemplateArn
     ? undefined
     : (await iot.send(new GetJobDocumentCommand({ jobId, beforeSubstitution: true }))).document;
   return {
@@ -308,8 +298,8 @@ function differences(desired: JobProps, actual: Pick<JobProps, typeof IMMUTABLE[
   });
 }
 
-async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { OldResourceProperties?: Record<string, unknown>; PhysicalResourceId: string } & typeof context.event;
+async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
+  const event = context.event;
   const props = parseProps(event.ResourceProperties);
   const old = parseProps(event.OldResourceProperties);
   if (props.jobId !== event.PhysicalResourceId) {
@@ -366,7 +356,7 @@ function warn(jobId: string, warning: string): void {
  * Cancels a running or scheduled job, deletes it and waits until it is gone, so that the
  * versions it references can be deleted next.
  */
-async function remove(context: HandlerContext): Promise<void> {
+async function remove(context: HandlerContext<DeleteEvent<Type>>): Promise<void> {
   const props = parseProps(context.event.ResourceProperties);
   const deadline = Date.now() + Math.min(deleteBudgetMs(), context.remainingTimeMs() - RESPONSE_RESERVE_MS);
   const jobId = props.jobId;
@@ -462,12 +452,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function positiveInteger(value: string | undefined, fallback: number): number {
-  const parsed = value === undefined ? NaN : Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
 
-export const jobWithPackagesHandler: ResourceHandler = {
+export const jobWithPackagesHandler: ResourceHandler<Type> = {
   describe: (properties) => `job ${String(properties?.JobId ?? '')}`,
   create,
   update,

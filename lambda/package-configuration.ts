@@ -1,9 +1,11 @@
 import { GetPackageConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
 import { ResourceError } from './shared/errors';
 import { stackEnvironment } from './shared/event';
-import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
-import { optionalBoolean, requiredString } from './shared/properties';
-import { PackageConfigurationAttributes } from '../src/private/contract';
+import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
+import { Delivered, PropertyReader } from './shared/properties';
+import { PackageConfigurationAttributes, PackageConfigurationProperties, RESOURCE_TYPES } from '../src/private/contract';
+
+type Type = typeof RESOURCE_TYPES.packageConfiguration;
 
 /**
  * The account-and-region package configuration: `{ enabled, roleArn }`. This resource owns it
@@ -15,10 +17,11 @@ interface ConfigurationProps {
   readonly versionUpdateByJobs: boolean;
 }
 
-function parseProps(properties: Record<string, unknown> | undefined): ConfigurationProps {
+function parseProps(properties: Delivered<PackageConfigurationProperties> | undefined): ConfigurationProps {
+  const read = new PropertyReader(properties);
   return {
-    roleArn: requiredString(properties, 'RoleArn'),
-    versionUpdateByJobs: optionalBoolean(properties, 'VersionUpdateByJobs'),
+    roleArn: read.string('RoleArn'),
+    versionUpdateByJobs: read.boolean('VersionUpdateByJobs'),
   };
 }
 
@@ -56,15 +59,15 @@ async function apply(context: HandlerContext, props: ConfigurationProps, step: s
   }));
 }
 
-function result(context: HandlerContext, previous: CurrentConfiguration): ResourceResult {
+function result(context: HandlerContext, previous: CurrentConfiguration): ResourceResult<Type> {
   const data: PackageConfigurationAttributes = {
     PreviousEnabled: previous.enabled ? 'true' : 'false',
     PreviousRoleArn: previous.roleArn ?? '',
   };
-  return { physicalResourceId: physicalId(context), data: { ...data } };
+  return { physicalResourceId: physicalId(context), data };
 }
 
-async function create(context: HandlerContext): Promise<ResourceResult> {
+async function create(context: HandlerContext<CreateEvent<Type>>): Promise<ResourceResult<Type>> {
   const props = parseProps(context.event.ResourceProperties);
   const found = await current(context);
   assertNotForeign(context, found, [props.roleArn]);
@@ -72,8 +75,8 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
   return result(context, found);
 }
 
-async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { OldResourceProperties?: Record<string, unknown> } & typeof context.event;
+async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
+  const event = context.event;
   const props = parseProps(event.ResourceProperties);
   const old = parseProps(event.OldResourceProperties);
   const found = await current(context);
@@ -85,7 +88,7 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
 }
 
 /** Disables the configuration, only while it still holds this resource's role. */
-async function remove(context: HandlerContext): Promise<void> {
+async function remove(context: HandlerContext<DeleteEvent<Type>>): Promise<void> {
   const props = parseProps(context.event.ResourceProperties);
   const found = await current(context);
   // Disabled or not, a configuration that names this resource's role is this resource's: it is
@@ -97,7 +100,7 @@ async function remove(context: HandlerContext): Promise<void> {
   }));
 }
 
-export const packageConfigurationHandler: ResourceHandler = {
+export const packageConfigurationHandler: ResourceHandler<Type> = {
   describe: () => 'package configuration',
   create,
   update,

@@ -1,8 +1,15 @@
 import { GetIndexingConfigurationCommand, ThingIndexingConfiguration, UpdateIndexingConfigurationCommand } from '@aws-sdk/client-iot';
 import { ResourceError } from './shared/errors';
 import { stackEnvironment } from './shared/event';
-import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
-import { requiredString } from './shared/properties';
+import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
+import { Delivered, PropertyReader } from './shared/properties';
+import { PackageFleetIndexingProperties, RESOURCE_TYPES } from '../src/private/contract';
+
+type Type = typeof RESOURCE_TYPES.packageFleetIndexing;
+
+function shadowNameOf(properties: Delivered<PackageFleetIndexingProperties> | undefined): string {
+  return new PropertyReader(properties).string('ShadowName');
+}
 
 /**
  * The `$package` named shadow in fleet indexing. The thing indexing configuration is one per
@@ -59,8 +66,8 @@ async function put(context: HandlerContext, config: ThingIndexingConfiguration):
   await context.iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: config }));
 }
 
-async function create(context: HandlerContext): Promise<ResourceResult> {
-  const shadowName = requiredString(context.event.ResourceProperties, 'ShadowName');
+async function create(context: HandlerContext<CreateEvent<Type>>): Promise<ResourceResult<Type>> {
+  const shadowName = shadowNameOf(context.event.ResourceProperties);
   const found = await thingIndexing(context);
   const next = writable(found);
   const changes: Changes = { filter: false, namedShadowIndexing: false };
@@ -90,16 +97,15 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
   return { physicalResourceId: physicalId(context, changes) };
 }
 
-async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { PhysicalResourceId: string } & typeof context.event;
+async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
   // The shadow name is fixed; keep what the Create recorded.
-  return { physicalResourceId: event.PhysicalResourceId };
+  return { physicalResourceId: context.event.PhysicalResourceId };
 }
 
 /** Takes back what the Create changed, and only that; settings others changed since stay. */
-async function remove(context: HandlerContext): Promise<void> {
-  const event = context.event as { PhysicalResourceId: string } & typeof context.event;
-  const shadowName = requiredString(event.ResourceProperties, 'ShadowName');
+async function remove(context: HandlerContext<DeleteEvent<Type>>): Promise<void> {
+  const event = context.event;
+  const shadowName = shadowNameOf(event.ResourceProperties);
   const changes = parseChanges(event.PhysicalResourceId);
   const found = await thingIndexing(context);
   const next = writable(found);
@@ -128,7 +134,7 @@ async function remove(context: HandlerContext): Promise<void> {
   if (changed) await put(context, next);
 }
 
-export const packageFleetIndexingHandler: ResourceHandler = {
+export const packageFleetIndexingHandler: ResourceHandler<Type> = {
   describe: (properties) => `fleet indexing of the ${String(properties?.ShadowName ?? '')} shadow`,
   create,
   update,

@@ -13,33 +13,32 @@ import {
 import {
   ActualVersion, EditableField, needsActualState, planVersionUpdate, stateOf, transitions, VersionPlan, VersionProps,
 } from './package-version-plan';
-import { errorName, ForbiddenChangeError, isNotFound, ResourceError } from './shared/errors';
+import { errorName, ForbiddenChangeError, ifExists, isNotFound, ResourceError } from './shared/errors';
 import { packageArnOf } from './shared/event';
-import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
+import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
 import { actualTags, isOwnedBy, userTags, withOwnerTag } from './shared/ownership';
-import { nonEmpty, optionalS3Object, optionalString, requiredString, stringMap } from './shared/properties';
+import { Delivered, nonEmpty, PropertyReader, s3ObjectOf } from './shared/properties';
 import { resolveObjectVersion, S3Location } from './shared/s3-client';
 import { isRollingBack } from './shared/stack-status';
 import { updateTags } from './shared/tags';
-import { PackageVersionAttributes, PackageVersionStatusValue, S3ObjectProperty } from '../src/private/contract';
+import { PackageVersionAttributes, PackageVersionProperties, PackageVersionStatusValue, RESOURCE_TYPES, S3ObjectProperty } from '../src/private/contract';
+
+type Type = typeof RESOURCE_TYPES.packageVersion;
 
 const STATUSES: readonly PackageVersionStatusValue[] = ['DRAFT', 'PUBLISHED', 'DEPRECATED'];
 
-function parseProps(properties: Record<string, unknown> | undefined): VersionProps {
-  const status = requiredString(properties, 'Status') as PackageVersionStatusValue;
-  if (!STATUSES.includes(status)) {
-    throw new ResourceError(`Status ${JSON.stringify(status)} is not one of ${STATUSES.join(', ')}.`);
-  }
+function parseProps(properties: Delivered<PackageVersionProperties> | undefined): VersionProps {
+  const read = new PropertyReader(properties);
   return {
-    packageName: requiredString(properties, 'PackageName'),
-    versionName: requiredString(properties, 'VersionName'),
-    status,
-    description: optionalString(properties, 'Description'),
-    attributes: stringMap(properties, 'Attributes'),
-    recipe: optionalString(properties, 'Recipe'),
-    artifact: optionalS3Object(properties, 'Artifact'),
-    sbom: optionalS3Object(properties, 'Sbom'),
-    tags: stringMap(properties, 'Tags'),
+    packageName: read.string('PackageName'),
+    versionName: read.string('VersionName'),
+    status: read.oneOf('Status', STATUSES),
+    description: read.optionalString('Description'),
+    attributes: read.map('Attributes'),
+    recipe: read.optionalString('Recipe'),
+    artifact: s3ObjectOf(read.object('Artifact')),
+    sbom: s3ObjectOf(read.object('Sbom')),
+    tags: read.map('Tags'),
   };
 }
 
@@ -51,15 +50,18 @@ function versionArn(context: HandlerContext, props: VersionProps): string {
   return `${packageArnOf(context.event, props.packageName)}/version/${props.versionName}`;
 }
 
-function result(context: HandlerContext, props: VersionProps, status: PackageVersionStatusValue, sbomValidationStatus?: string): ResourceResult {
+function result(
+  context: HandlerContext, props: VersionProps, status: PackageVersionStatusValue, sbomValidationStatus?: string,
+): ResourceResult<Type> {
   const data: PackageVersionAttributes = {
     PackageName: props.packageName,
     VersionName: props.versionName,
     PackageVersionArn: versionArn(context, props),
     Status: status,
-    SbomValidationStatus: sbomValidationStatus,
+    // An absent SBOM status is left out, not answered as undefined.
+    ...(sbomValidationStatus !== undefined ? { SbomValidationStatus: sbomValidationStatus } : {}),
   };
-  return { physicalResourceId: physicalId(props), data: JSON.parse(JSON.stringify(data)) };
+  return { physicalResourceId: physicalId(props), data };
 }
 
 function s3Location(location: S3Location) {
@@ -104,7 +106,7 @@ async function applyTransitions(context: HandlerContext, props: VersionProps, pl
   }
 }
 
-async function create(context: HandlerContext): Promise<ResourceResult> {
+async function create(context: HandlerContext<CreateEvent<Type> | UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
   const props = parseProps(context.event.ResourceProperties);
   const artifact = props.artifact && await resolveObjectVersion(`artifact of ${physicalId(props)}`, props.artifact);
   try {
@@ -138,7 +140,7 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
  * A version of that name exists. When this stack created it (a rollback returning to it after
  * a replacement), it converges on the desired state; anyone else's is refused.
  */
-async function adopt(context: HandlerContext, props: VersionProps): Promise<ResourceResult> {
+async function adopt(context: HandlerContext, props: VersionProps): Promise<ResourceResult<Type>> {
   const tags = await actualTags(context.iot, versionArn(context, props));
   if (!isOwnedBy(context.event, tags)) {
     throw new ResourceError(
@@ -149,8 +151,8 @@ async function adopt(context: HandlerContext, props: VersionProps): Promise<Reso
   return converge(context, props, undefined, userTags(tags ?? {}));
 }
 
-async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { OldResourceProperties?: Record<string, unknown>; PhysicalResourceId: string } & typeof context.event;
+async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
+  const event = context.event;
   const props = parseProps(event.ResourceProperties);
   const old = parseProps(event.OldResourceProperties);
   if (physicalId(props) !== event.PhysicalResourceId) {
@@ -170,7 +172,7 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
  */
 async function converge(
   context: HandlerContext, props: VersionProps, previous: VersionProps | undefined, knownTags?: Record<string, string>,
-): Promise<ResourceResult> {
+): Promise<ResourceResult<Type>> {
   let read: GetPackageVersionCommandOutput | undefined;
   let actual: ActualVersion | undefined;
   if (needsActualState(props, previous)) {
@@ -256,7 +258,7 @@ function getVersion(context: HandlerContext, props: VersionProps) {
   }));
 }
 
-async function remove(context: HandlerContext): Promise<void> {
+async function remove(context: HandlerContext<DeleteEvent<Type>>): Promise<void> {
   const props = parseProps(context.event.ResourceProperties);
   await deleteVersion(context, props.packageName, props.versionName, 'Delete');
 }
@@ -276,7 +278,7 @@ async function deleteVersion(context: HandlerContext, packageName: string, versi
   } catch (error) {
     if (isNotFound(error)) return;
     if (errorName(error) !== 'ValidationException' && errorName(error) !== 'ConflictException') throw error;
-    const pkg = await getPackageOrUndefined(context, packageName);
+    const pkg = await ifExists(context.iot.send(new GetPackageCommand({ packageName })));
     if (!pkg) return;
     if (pkg.defaultVersionName !== versionName) throw error;
     await context.iot.send(new UpdatePackageCommand({
@@ -292,16 +294,7 @@ async function deleteVersion(context: HandlerContext, packageName: string, versi
   }
 }
 
-async function getPackageOrUndefined(context: HandlerContext, packageName: string) {
-  try {
-    return await context.iot.send(new GetPackageCommand({ packageName }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-export const packageVersionHandler: ResourceHandler = {
+export const packageVersionHandler: ResourceHandler<Type> = {
   describe: (properties) => `package version ${String(properties?.PackageName ?? '')}/${String(properties?.VersionName ?? '')}`,
   create,
   update,

@@ -7,13 +7,17 @@ import {
   ListPackageVersionsCommand,
   UpdatePackageCommand,
 } from '@aws-sdk/client-iot';
-import { errorName, isNotFound, ResourceError } from './shared/errors';
+import { errorName, ifExists, isNotFound, ResourceError } from './shared/errors';
 import { packageArnOf } from './shared/event';
-import { HandlerContext, ResourceHandler, ResourceResult } from './shared/handler-types';
+import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
 import { actualTags, isOwnedBy, userTags, withOwnerTag } from './shared/ownership';
-import { optionalBoolean, optionalString, requiredString, stringMap } from './shared/properties';
+import { Delivered, PropertyReader } from './shared/properties';
 import { updateTags } from './shared/tags';
-import { SoftwarePackageAttributes } from '../src/private/contract';
+import { RESOURCE_TYPES, SoftwarePackageAttributes, SoftwarePackageProperties } from '../src/private/contract';
+
+type Type = typeof RESOURCE_TYPES.softwarePackage;
+/** A Create, or an Update that creates (a new identity). */
+type CreatingContext = HandlerContext<CreateEvent<Type> | UpdateEvent<Type>>;
 
 interface PackageProps {
   readonly packageName: string;
@@ -22,24 +26,25 @@ interface PackageProps {
   readonly autoDeleteVersions: boolean;
 }
 
-function parseProps(properties: Record<string, unknown> | undefined): PackageProps {
+function parseProps(properties: Delivered<SoftwarePackageProperties> | undefined): PackageProps {
+  const read = new PropertyReader(properties);
   return {
-    packageName: requiredString(properties, 'PackageName'),
-    description: optionalString(properties, 'Description'),
-    tags: stringMap(properties, 'Tags'),
-    autoDeleteVersions: optionalBoolean(properties, 'AutoDeleteVersions'),
+    packageName: read.string('PackageName'),
+    description: read.optionalString('Description'),
+    tags: read.map('Tags'),
+    autoDeleteVersions: read.boolean('AutoDeleteVersions'),
   };
 }
 
-function result(context: HandlerContext, packageName: string, packageArn?: string): ResourceResult {
+function result(context: HandlerContext, packageName: string, packageArn?: string): ResourceResult<Type> {
   const data: SoftwarePackageAttributes = {
     PackageName: packageName,
     PackageArn: packageArn ?? packageArnOf(context.event, packageName),
   };
-  return { physicalResourceId: packageName, data: { ...data } };
+  return { physicalResourceId: packageName, data };
 }
 
-async function create(context: HandlerContext): Promise<ResourceResult> {
+async function create(context: CreatingContext): Promise<ResourceResult<Type>> {
   const props = parseProps(context.event.ResourceProperties);
   try {
     const created = await context.iot.send(new CreatePackageCommand({
@@ -59,7 +64,7 @@ async function create(context: HandlerContext): Promise<ResourceResult> {
  * A package of that name exists. When this stack created it (a rollback returning to it, a
  * redelivered request), it is brought to the desired state; anyone else's is refused.
  */
-async function adopt(context: HandlerContext, props: PackageProps): Promise<ResourceResult> {
+async function adopt(context: HandlerContext, props: PackageProps): Promise<ResourceResult<Type>> {
   const arn = packageArnOf(context.event, props.packageName);
   const tags = await actualTags(context.iot, arn);
   if (!isOwnedBy(context.event, tags)) {
@@ -81,8 +86,8 @@ async function adopt(context: HandlerContext, props: PackageProps): Promise<Reso
   return result(context, props.packageName, arn);
 }
 
-async function update(context: HandlerContext): Promise<ResourceResult> {
-  const event = context.event as { OldResourceProperties?: Record<string, unknown>; PhysicalResourceId: string } & typeof context.event;
+async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
+  const event = context.event;
   const props = parseProps(event.ResourceProperties);
   const old = parseProps(event.OldResourceProperties);
   if (props.packageName !== event.PhysicalResourceId) {
@@ -106,7 +111,7 @@ async function update(context: HandlerContext): Promise<ResourceResult> {
   return result(context, props.packageName);
 }
 
-async function remove(context: HandlerContext): Promise<void> {
+async function remove(context: HandlerContext<DeleteEvent<Type>>): Promise<void> {
   const props = parseProps(context.event.ResourceProperties);
   const packageName = props.packageName;
   if (props.autoDeleteVersions) {
@@ -135,7 +140,7 @@ async function deleteAllVersions(context: HandlerContext, packageName: string) {
     versions = await listVersionNames(context.iot, packageName);
   } catch (error) {
     // ListPackageVersions reports a missing package as a validation error: confirm it is gone.
-    if (isNotFound(error) || !(await packageExists(context.iot, packageName))) return;
+    if (isNotFound(error) || !(await ifExists(context.iot.send(new GetPackageCommand({ packageName }))))) return;
     throw error;
   }
   if (versions.length === 0) return;
@@ -156,16 +161,6 @@ async function deleteAllVersions(context: HandlerContext, packageName: string) {
   }
 }
 
-async function packageExists(iot: IoTClient, packageName: string): Promise<boolean> {
-  try {
-    await iot.send(new GetPackageCommand({ packageName }));
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
-
 export async function listVersionNames(iot: IoTClient, packageName: string): Promise<string[]> {
   const names: string[] = [];
   let nextToken: string | undefined;
@@ -179,7 +174,7 @@ export async function listVersionNames(iot: IoTClient, packageName: string): Pro
   return names.sort();
 }
 
-export const softwarePackageHandler: ResourceHandler = {
+export const softwarePackageHandler: ResourceHandler<Type> = {
   describe: (properties) => `package ${String(properties?.PackageName ?? '')}`,
   create,
   update,

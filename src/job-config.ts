@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { IPackageVersion } from './package-version';
-import { jsonWithTokens, recordDocumentText } from './private/job-validation';
+import { jsonWithTokens } from './private/job-validation';
 
 /**
  * Whether a job ends once its targets have run it, or keeps running on things that join a
@@ -147,13 +147,30 @@ export abstract class JobDocument {
 
   /** Renders the document for a job or job template in `scope`. */
   public abstract bind(scope: Construct): JobDocumentConfig;
+
+  /**
+   * The document's text with its tokens as token strings, for the synth-time checks of its
+   * placeholders; undefined when the bound form is that text already, or not inline.
+   *
+   * @internal
+   */
+  public _text(): string | undefined {
+    return undefined;
+  }
 }
 
 class ObjectDocument extends JobDocument {
   constructor(private readonly obj: { [key: string]: any }) {
     super();
-    // The rendered document is a token; the synth-time placeholder checks read this text.
-    recordDocumentText(this, () => jsonWithTokens(this.obj));
+  }
+
+  /**
+   * The rendered document is a token; the synth-time placeholder checks read this text.
+   *
+   * @internal
+   */
+  public _text(): string | undefined {
+    return jsonWithTokens(this.obj);
   }
 
   public bind(scope: Construct): JobDocumentConfig {

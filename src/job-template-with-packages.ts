@@ -1,13 +1,13 @@
-import { createHash } from 'crypto';
-import { IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
+import { generatedId } from './private/generated-id';
+import { versionIdentity } from './private/internals';
 import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow,
 } from './private/job-validation';
-import { versionIdentity } from './private/package-registry';
 
 /**
  * A job template that installs package versions.
@@ -131,7 +131,7 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
     // Every property is create-only: the id must change with the versions' names, which their
     // ARN attributes do not show at synth.
     const identity = { ...settings, destinationPackageVersions: props.destinationPackageVersions.map(versionIdentity) };
-    const jobTemplateId = props.jobTemplateId ?? Lazy.string({ produce: () => this.generateId(identity) });
+    const jobTemplateId = props.jobTemplateId ?? generatedId(this, identity).id;
     const resource = new iot.CfnJobTemplate(this, 'Resource', { jobTemplateId, ...settings });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
 
@@ -139,12 +139,4 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
     this.jobTemplateArn = resource.attrArn;
   }
 
-  private generateId(settings: Record<string, unknown>): string {
-    const hash = createHash('sha256')
-      .update(JSON.stringify(Stack.of(this).resolve(settings)))
-      .digest('hex')
-      .slice(0, 8);
-    const base = Names.uniqueResourceName(this, { maxLength: 64 - hash.length - 1, separator: '-', allowedSpecialCharacters: '-_' });
-    return `${base}-${hash}`;
-  }
 }

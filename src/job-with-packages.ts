@@ -1,15 +1,14 @@
-import { createHash } from 'crypto';
-import { ArnFormat, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOptionsBase } from './job-config';
 import { IJobTemplateWithPackages } from './job-template-with-packages';
-import { registerJob } from './private/configuration-registry';
 import { JobWithPackagesProperties, RESOURCE_TYPES } from './private/contract';
+import { generatedId } from './private/generated-id';
+import { declaredVersion, versionIdentity } from './private/internals';
 import { validateAndRenderScheduling, validateAndRenderShared } from './private/job-render';
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
 } from './private/job-validation';
-import { declaredVersion, versionIdentity } from './private/package-registry';
 import { packageArn, PackageCatalogProvider, packageVersionArn } from './private/provider';
 
 /**
@@ -159,8 +158,8 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
       DestinationPackageVersions: props.destinationPackageVersions.map(versionIdentity),
       JobTemplateArn: props.jobTemplate?.jobTemplateId,
     };
-    const base = Names.uniqueResourceName(this, { maxLength: 64 - JOB_ID_HASH_LENGTH - 1, separator: '-', allowedSpecialCharacters: '-_' });
-    const jobId = props.jobId ?? Lazy.string({ produce: () => `${base}-${hashOf(Stack.of(this).resolve(identity))}` });
+    const generated = generatedId(this, identity);
+    const jobId = props.jobId ?? generated.id;
     const stack = Stack.of(this);
     const jobArnOf = (name: string) => stack.formatArn({ service: 'iot', resource: 'job', resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     const jobArn = jobArnOf(jobId);
@@ -169,7 +168,7 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
     const policy = provider.grantJob(this, {
       // A generated id changes with the job's immutable properties: the policy covers every id this
       // construct generates, so that the previous job stays deletable in CloudFormation's cleanup.
-      jobArn: props.jobId ? jobArn : jobArnOf(`${base}-*`),
+      jobArn: props.jobId ? jobArn : jobArnOf(`${generated.prefix}*`),
       targets: props.targets,
       // By the names as declared: a version's ARN attribute would make the policy wait for the version.
       versions: props.destinationPackageVersions.map((v) => {
@@ -199,7 +198,7 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
       removalPolicy: props.removalPolicy,
       grants: [policy],
     });
-    registerJob(this);
+    provider.addJob(this);
     // A $default destination is the package's default when the job is created: wait for the
     // package, whose default-version designation lives beside it.
     for (const version of props.destinationPackageVersions) {
@@ -207,17 +206,7 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
       if (defaultOf) resource.node.addDependency(defaultOf);
     }
 
-    this.jobId = Token.asString(resource.getAtt('JobId'));
-    this.jobArn = Token.asString(resource.getAtt('JobArn'));
+    this.jobId = resource.attribute('JobId');
+    this.jobArn = resource.attribute('JobArn');
   }
-}
-
-const JOB_ID_HASH_LENGTH = 8;
-
-/**
- * A hash of what the service cannot change in place, as CloudFormation will see it: a change
- * to any of it gives a new generated job id, and thus a replacement.
- */
-function hashOf(immutable: unknown): string {
-  return createHash('sha256').update(JSON.stringify(immutable)).digest('hex').slice(0, JOB_ID_HASH_LENGTH);
 }

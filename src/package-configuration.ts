@@ -1,7 +1,6 @@
-import { ArnFormat, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { claimPackageConfiguration } from './private/configuration-registry';
 import { PackageConfigurationProperties, PackageFleetIndexingProperties, RESOURCE_TYPES } from './private/contract';
 import { acknowledgeWildcardResource } from './private/nag';
 import { PackageCatalogProvider } from './private/provider';
@@ -76,12 +75,13 @@ export class PackageConfiguration extends Resource {
 
   constructor(scope: Construct, id: string, props: PackageConfigurationProps = {}) {
     super(scope, id);
-    claimPackageConfiguration(this);
+    this.claimAccountAndRegion();
     this.versionUpdateByJobs = props.versionUpdateByJobs ?? true;
     this.role = props.role ?? this.defaultRole();
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
 
     const provider = PackageCatalogProvider.of(this);
+    provider.setPackageConfiguration(this);
     const grant = provider.grantAccountSetting(this, 'HandlerPolicy', ['iot:GetPackageConfiguration', 'iot:UpdatePackageConfiguration'], [this.role]);
 
     const properties: PackageConfigurationProperties = {
@@ -105,6 +105,26 @@ export class PackageConfiguration extends Resource {
         removalPolicy,
         grants: [provider.grantAccountSetting(this, 'FleetIndexingHandlerPolicy', ['iot:UpdateIndexingConfiguration'])],
       });
+    }
+  }
+
+  /**
+   * There is one configuration per account and region: a second one in the same app (in any
+   * stack of the same environment) fails. Environment-agnostic stacks count as one
+   * environment, since they may deploy to the same place.
+   */
+  private claimAccountAndRegion(): void {
+    const stack = Stack.of(this);
+    const other = this.node.root.node.findAll().find((c) => c instanceof PackageConfiguration && c !== this
+      && Stack.of(c).account === stack.account && Stack.of(c).region === stack.region);
+    if (other) {
+      const where = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
+        ? 'the account and region of environment-agnostic stacks'
+        : `account ${stack.account} in region ${stack.region}`;
+      throw new Error(
+        `There can be only one PackageConfiguration per account and region: ${other.node.path} and ` +
+        `${this.node.path} both configure ${where}.`,
+      );
     }
   }
 

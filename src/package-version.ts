@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageVersionArtifact, PackageVersionS3Object } from './package-version-artifact';
 import { PackageVersionSbom } from './package-version-sbom';
-import { DefaultVersionProperties, PackageVersionProperties, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
-import { claimDefaultVersion, packageRemovalPolicy, policyPackageName, registerDeclaredVersion } from './private/package-registry';
+import { DefaultVersionProperties, PackageVersionProperties, parsePackageVersionArn, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
+import { DeclaredVersion, packageInternals, policyPackageName, VersionInternals } from './private/internals';
 import { PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateAttributes, validateDescription, validateRecipe, validateVersionName } from './private/validation';
 import { ISoftwarePackage } from './software-package';
@@ -151,10 +151,12 @@ const DEFAULT_VERSION_NAME = '$default';
 const NULL_VERSION_NAME = '$null';
 const SPECIAL_VERSION_NAMES = [DEFAULT_VERSION_NAME, NULL_VERSION_NAME];
 
-abstract class PackageVersionBase extends Resource implements IPackageVersion {
+abstract class PackageVersionBase extends Resource implements IPackageVersion, VersionInternals {
   public abstract readonly packageVersionArn: string;
   public abstract readonly versionName: string;
   public abstract readonly packageName: string;
+  /** @internal */
+  public _declared?: DeclaredVersion;
 }
 
 /**
@@ -175,14 +177,14 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       packageName = Fn.select(1, parts);
       versionName = Fn.select(3, parts);
     } else {
-      const match = /^arn:[^:]+:iot:[^:]*:[^:]*:package\/([^/]+)\/version\/([^/]+)$/.exec(packageVersionArn);
-      if (!match) {
+      const names = parsePackageVersionArn(packageVersionArn);
+      if (!names) {
         throw new Error(
           `${JSON.stringify(packageVersionArn)} is not a package version ARN: expected ` +
           'arn:<partition>:iot:<region>:<account>:package/<packageName>/version/<versionName>.',
         );
       }
-      [, packageName, versionName] = match;
+      ({ packageName, versionName } = names);
       if (!SPECIAL_VERSION_NAMES.includes(versionName)) validateVersionName(versionName);
     }
     class Import extends PackageVersionBase {
@@ -190,7 +192,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       public readonly packageName = packageName;
       public readonly versionName = versionName;
     }
-    return new Import(scope, id);
+    return new Import(scope, id, { environmentFromArn: packageVersionArn });
   }
 
   /**
@@ -217,12 +219,12 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       public readonly versionName = versionName;
     }
     const version = new Special(scope, id);
-    registerDeclaredVersion(version, {
+    version._declared = {
       packageName: policyPackageName(softwarePackage),
       versionName,
       hasArtifact: false,
       defaultOf: versionName === DEFAULT_VERSION_NAME ? softwarePackage : undefined,
-    });
+    };
     return version;
   }
 
@@ -287,18 +289,18 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       grants,
     });
 
-    this.packageName = Token.asString(resource.getAtt('PackageName'));
-    this.versionName = Token.asString(resource.getAtt('VersionName'));
-    this.packageVersionArn = Token.asString(resource.getAtt('PackageVersionArn'));
-    this.sbomValidationStatus = sbom ? Token.asString(resource.getAtt('SbomValidationStatus')) : undefined;
-    registerDeclaredVersion(this, {
+    this.packageName = resource.attribute('PackageName');
+    this.versionName = resource.attribute('VersionName');
+    this.packageVersionArn = resource.attribute('PackageVersionArn');
+    this.sbomValidationStatus = sbom ? resource.attribute('SbomValidationStatus') : undefined;
+    this._declared = {
       packageName: policyPackageName(props.package),
       versionName: props.versionName,
       attributeKeys: props.attributes === undefined ? []
         : Token.isUnresolved(props.attributes) || Object.keys(props.attributes).some((key) => Token.isUnresolved(key))
           ? undefined : Object.keys(props.attributes),
       hasArtifact: props.artifact !== undefined,
-    });
+    };
 
     if (props.isDefaultVersion) {
       if (this.status === PackageVersionStatus.DRAFT) {
@@ -307,7 +309,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
           'only a PUBLISHED or DEPRECATED version can be the default.',
         );
       }
-      claimDefaultVersion(props.package, this);
+      packageInternals(props.package)?._claimDefaultVersion(this);
       this.addDefaultVersionPointer(provider, props.package, removalPolicy, packageGrant);
     }
   }
@@ -339,7 +341,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
  * it has versions), or be deleted with it by `autoDeleteVersions`.
  */
 function versionRemovalPolicy(version: PackageVersion, props: PackageVersionProps): RemovalPolicy {
-  const inherited = packageRemovalPolicy(props.package);
+  const inherited = packageInternals(props.package)?._removalPolicy;
   const removalPolicy = props.removalPolicy ?? inherited ?? RemovalPolicy.DESTROY;
   const kept = (policy: RemovalPolicy | undefined) => policy === RemovalPolicy.RETAIN || policy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
   if (inherited !== undefined && kept(removalPolicy) && !kept(inherited)) {

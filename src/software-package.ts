@@ -1,8 +1,8 @@
 import { ArnFormat, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PackageVersion, PackageVersionOptions } from './package-version';
 import { RESOURCE_TYPES, SoftwarePackageProperties } from './private/contract';
-import { registerPackage } from './private/package-registry';
+import { PackageInternals } from './private/internals';
 import { packageArn, PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateDescription, validatePackageName } from './private/validation';
 
@@ -69,12 +69,28 @@ export interface SoftwarePackageProps {
   readonly autoDeleteVersions?: boolean;
 }
 
-abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage {
+abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage, PackageInternals {
   public abstract readonly packageName: string;
   public abstract readonly packageArn: string;
+  /** @internal */
+  public abstract readonly _policyName: string;
+  /** @internal */
+  public readonly _removalPolicy?: RemovalPolicy;
+  private defaultVersionPath?: string;
 
   public addVersion(id: string, options: PackageVersionOptions): PackageVersion {
     return new PackageVersion(this, id, { ...options, package: this });
+  }
+
+  /** @internal */
+  public _claimDefaultVersion(version: IConstruct): void {
+    if (this.defaultVersionPath !== undefined && this.defaultVersionPath !== version.node.path) {
+      throw new Error(
+        `Package ${this.node.path} can have only one default version: ${this.defaultVersionPath} ` +
+        `and ${version.node.path} both set isDefaultVersion.`,
+      );
+    }
+    this.defaultVersionPath = version.node.path;
   }
 }
 
@@ -92,6 +108,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
     class Import extends SoftwarePackageBase {
       public readonly packageName = packageName;
       public readonly packageArn = packageArn(this, packageName);
+      public readonly _policyName = packageName;
     }
     return new Import(scope, id);
   }
@@ -109,12 +126,17 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
     class Import extends SoftwarePackageBase {
       public readonly packageName = packageName;
       public readonly packageArn = arn;
+      public readonly _policyName = packageName;
     }
-    return new Import(scope, id, { account: components.account, region: components.region });
+    return new Import(scope, id, { environmentFromArn: arn });
   }
 
   public readonly packageName: string;
   public readonly packageArn: string;
+  /** @internal */
+  public readonly _policyName: string;
+  /** @internal */
+  public readonly _removalPolicy: RemovalPolicy;
 
   /**
    * Tags of the package, applied through the IoT API. Use `Tags.of(pkg).add(key, value)`.
@@ -131,7 +153,8 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
       separator: '-',
       allowedSpecialCharacters: '-_.',
     });
-    registerPackage(this, { policyName: packageName, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
+    this._policyName = packageName;
+    this._removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.softwarePackage);
     this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
 
@@ -151,8 +174,8 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
       grants: [grant],
     });
 
-    this.packageName = Token.asString(resource.getAtt('PackageName'));
-    this.packageArn = Token.asString(resource.getAtt('PackageArn'));
+    this.packageName = resource.attribute('PackageName');
+    this.packageArn = resource.attribute('PackageArn');
   }
 }
 

@@ -26,6 +26,16 @@ export function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';
 }
 
+/** The answer of a read, or undefined when the resource does not exist. */
+export async function ifExists<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 export function isAccessDenied(error: unknown): boolean {
   return errorName(error) === 'AccessDeniedException';
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 
-export type CustomResourceEvent = CloudFormationCustomResourceEvent;
+/** Any event, its properties not yet read: each handler narrows it to its contract. */
+export type CustomResourceEvent = CloudFormationCustomResourceEvent<Record<string, unknown>>;
 
 /** Physical id of a Create that failed and left nothing behind: its Delete has nothing to do. */
 const FAILED_CREATE_PREFIX = 'create-failed:';
@@ -54,4 +55,10 @@ export function loggableEvent(event: CustomResourceEvent): Record<string, unknow
       [name, SENSITIVE_PROPERTIES.has(name) && value !== undefined ? '[sensitive]' : value]));
   }
   return masked;
+}
+
+/** A positive integer from the environment (tests shorten waits with it), else the fallback. */
+export function positiveIntegerSetting(name: string, fallback: number): number {
+  const parsed = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
 }

@@ -1,5 +1,6 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { positiveIntegerSetting } from './event';
 
 /**
  * Attempts per call, counting the first. A deploy of hundreds of versions against IoT's rate
@@ -67,12 +68,7 @@ export function iotClient(): IoTClient {
 /** Attempts and backoff base; tests shorten the base through the environment. */
 export function retrySettings(): { maxAttempts: number; baseDelayMs: number } {
   return {
-    maxAttempts: positiveInteger(process.env.IOT_RETRY_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS),
-    baseDelayMs: positiveInteger(process.env.IOT_RETRY_BASE_DELAY_MS, DEFAULT_BASE_DELAY_MS),
+    maxAttempts: positiveIntegerSetting('IOT_RETRY_MAX_ATTEMPTS', DEFAULT_MAX_ATTEMPTS),
+    baseDelayMs: positiveIntegerSetting('IOT_RETRY_BASE_DELAY_MS', DEFAULT_BASE_DELAY_MS),
   };
-}
-
-function positiveInteger(value: string | undefined, fallback: number): number {
-  const parsed = value === undefined ? NaN : Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
 }

@@ -1,5 +1,5 @@
 import { IoTClient, ListTagsForResourceCommand } from '@aws-sdk/client-iot';
-import { isNotFound } from './errors';
+import { ifExists } from './errors';
 import { CustomResourceEvent } from './event';
 import { OWNER_TAG_KEY } from '../../src/private/contract';
 
@@ -15,16 +15,12 @@ export function withOwnerTag(event: CustomResourceEvent, tags: Record<string, st
 export async function actualTags(iot: IoTClient, resourceArn: string): Promise<Record<string, string> | undefined> {
   const tags: Record<string, string> = {};
   let nextToken: string | undefined;
-  try {
-    do {
-      const page = await iot.send(new ListTagsForResourceCommand({ resourceArn, nextToken }));
-      for (const tag of page.tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
-      nextToken = page.nextToken;
-    } while (nextToken);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  do {
+    const page = await ifExists(iot.send(new ListTagsForResourceCommand({ resourceArn, nextToken })));
+    if (!page) return undefined;
+    for (const tag of page.tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+    nextToken = page.nextToken;
+  } while (nextToken);
   return tags;
 }
 

@@ -12,7 +12,8 @@ export interface CustomResourceResponse {
   readonly StackId: string;
   readonly RequestId: string;
   readonly LogicalResourceId: string;
-  readonly Data?: Record<string, string>;
+  /** The resource's attributes (its contract's `AttributesOf`). */
+  readonly Data?: object;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface CustomResourceResponse {
  */
 export function renderResponse(
   event: CustomResourceEvent,
-  result: { status: 'SUCCESS' | 'FAILED'; physicalResourceId: string; reason?: string; data?: Record<string, string> },
+  result: { status: 'SUCCESS' | 'FAILED'; physicalResourceId: string; reason?: string; data?: object },
 ): string {
   const response: CustomResourceResponse = {
     Status: result.status,

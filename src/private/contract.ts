@@ -1,12 +1,35 @@
 /**
  * The property contract between the constructs and the custom-resource handler.
  *
- * Both sides import this module, so the compiler checks that what a construct renders is
- * what the handler parses. CloudFormation delivers every scalar as a string, so booleans
- * are declared as the strings the handler receives.
+ * Both sides import this module: a construct renders `PropertiesOf<T>` and reads
+ * `AttributesOf<T>` of its resource type `T`; the handler reads the properties by the names of
+ * `PropertiesOf<T>` and answers `AttributesOf<T>`. Renaming a property or an attribute here
+ * fails to compile on both sides. CloudFormation delivers every scalar as a string, so
+ * booleans are declared as the strings the handler receives.
  */
 
-/** Custom resource types: permanent once shipped (renaming one replaces every resource). */
+/** Every custom resource type: the properties its construct renders, the attributes its handler answers. */
+export interface ResourceContracts {
+  readonly 'Custom::IotSoftwarePackage': Contract<SoftwarePackageProperties, SoftwarePackageAttributes>;
+  readonly 'Custom::IotPackageVersion': Contract<PackageVersionProperties, PackageVersionAttributes>;
+  readonly 'Custom::IotPackageDefaultVersion': Contract<DefaultVersionProperties, NoAttributes>;
+  readonly 'Custom::IotPackageConfiguration': Contract<PackageConfigurationProperties, PackageConfigurationAttributes>;
+  readonly 'Custom::IotPackageFleetIndexing': Contract<PackageFleetIndexingProperties, NoAttributes>;
+  readonly 'Custom::IotJobWithPackages': Contract<JobWithPackagesProperties, JobWithPackagesAttributes>;
+}
+
+export interface Contract<P, A> {
+  readonly properties: P;
+  readonly attributes: A;
+}
+
+export type ResourceType = keyof ResourceContracts;
+export type PropertiesOf<T extends ResourceType> = ResourceContracts[T]['properties'];
+export type AttributesOf<T extends ResourceType> = ResourceContracts[T]['attributes'];
+/** A resource that answers no attributes. */
+export type NoAttributes = Record<never, string>;
+
+/** Custom resource types by name: permanent once shipped (renaming one replaces every resource). */
 export const RESOURCE_TYPES = {
   softwarePackage: 'Custom::IotSoftwarePackage',
   packageVersion: 'Custom::IotPackageVersion',
@@ -14,7 +37,11 @@ export const RESOURCE_TYPES = {
   packageConfiguration: 'Custom::IotPackageConfiguration',
   packageFleetIndexing: 'Custom::IotPackageFleetIndexing',
   jobWithPackages: 'Custom::IotJobWithPackages',
-} as const;
+} as const satisfies Record<string, ResourceType>;
+
+export function isResourceType(type: string): type is ResourceType {
+  return (Object.values(RESOURCE_TYPES) as string[]).includes(type);
+}
 
 export type BooleanString = 'true' | 'false';
 
@@ -26,6 +53,12 @@ export type BooleanString = 'true' | 'false';
  * to tell its own resource (to converge) from someone else's (to refuse).
  */
 export const OWNER_TAG_KEY = 'cdk-iot-package-catalog:stack-id';
+
+/** The names in a package version ARN (`arn:<partition>:iot:<region>:<account>:package/<p>/version/<v>`), or undefined. */
+export function parsePackageVersionArn(arn: string): { readonly packageName: string; readonly versionName: string } | undefined {
+  const match = /^arn:[^:]+:iot:[^:]*:[^:]*:package\/([^/]+)\/version\/([^/]+)$/.exec(arn);
+  return match ? { packageName: match[1], versionName: match[2] } : undefined;
+}
 
 /** An S3 object the service reads (artifact or SBOM). */
 export interface S3ObjectProperty {

@@ -3,7 +3,7 @@ import type {
   JobAbortConfig, JobPresignedUrlConfig, JobRetryConfig, JobRolloutConfig, JobSchedulingConfig, JobTimeoutConfig,
 } from '../job-config';
 import type { IPackageVersion } from '../package-version';
-import { declaredVersion } from './package-registry';
+import { declaredVersion } from './internals';
 import { CONTROL_CHARACTER, describeControlCharacter, isLiteral, quote } from './validation';
 
 /**
@@ -292,14 +292,6 @@ const TOKEN_MARK = '\u0000';
 const PLACEHOLDER = /\$\{aws:iot:package:([^:}]*):version:([^:}]*):([^}]*)\}/g;
 const ARTIFACT_URL = 'artifact-location:s3-presigned-url';
 
-/** Text of documents given as objects, recorded by `JobDocument.fromObject`. */
-const DOCUMENT_TEXT = new WeakMap<object, () => string | undefined>();
-
-/** Records how to read the text of a document whose bound form is a token. */
-export function recordDocumentText(document: object, text: () => string | undefined): void {
-  DOCUMENT_TEXT.set(document, text);
-}
-
 /** The document as JSON with its tokens kept as token strings, or undefined when it cannot be serialized. */
 export function jsonWithTokens(obj: unknown): string | undefined {
   try {
@@ -311,7 +303,7 @@ export function jsonWithTokens(obj: unknown): string | undefined {
 
 export interface DocumentPlaceholderCheck {
   /** The `JobDocument` (to read the text of object documents). */
-  readonly document?: object;
+  readonly document?: { _text(): string | undefined };
   /** The document as bound: a literal, a string with tokens, or a token. */
   readonly text?: string;
   readonly destinationPackageVersions: IPackageVersion[];
@@ -325,7 +317,7 @@ export interface DocumentPlaceholderCheck {
  * a token (or in S3) is not checked.
  */
 export function validateDocumentPlaceholders(check: DocumentPlaceholderCheck): void {
-  const raw = (check.document && DOCUMENT_TEXT.get(check.document)?.()) ?? check.text;
+  const raw = check.document?._text() ?? check.text;
   if (raw === undefined) return;
   const text = Tokenization.reverseString(raw)
     .mapTokens({ mapToken: () => TOKEN_MARK })

@@ -1,19 +1,19 @@
 import * as path from 'path';
-import { ArnFormat, Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { OWNER_TAG_KEY } from './contract';
+import { AttributesOf, OWNER_TAG_KEY, PropertiesOf, ResourceType } from './contract';
 import { GrantPool, INLINE_POLICIES_MAX_CHARS, ManagedPolicyCount, StatementGrant } from './grant-pool';
 import { acknowledgeWildcardResource } from './nag';
 
-export interface CustomResourceOptions {
+export interface CustomResourceOptions<T extends ResourceType> {
   /** `Custom::...`: permanent once shipped. */
-  readonly resourceType: string;
-  /** The properties of the contract in contract.ts. */
-  readonly properties: object;
+  readonly resourceType: T;
+  /** What the resource type's contract takes. */
+  readonly properties: PropertiesOf<T>;
   readonly removalPolicy?: RemovalPolicy;
   /** The policies holding the grants this resource's calls need (besides the provider's main policy). */
   readonly grants?: ReadonlyArray<iam.Policy | iam.ManagedPolicy>;
@@ -109,6 +109,9 @@ export class PackageCatalogProvider extends Construct {
   private readonly granted = new Set<string>();
   /** Packages whose versions any job of the stack may name as destinations. */
   private readonly destinationPackages = new Set<string>();
+  /** The stack's package configuration, and its jobs: a job waits for the configuration. */
+  private packageConfiguration?: IConstruct;
+  private readonly jobs: IConstruct[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -177,14 +180,26 @@ export class PackageCatalogProvider extends Construct {
     }
   }
 
+  /** Records the stack's package configuration: its jobs, declared before or after it, wait for it. */
+  public setPackageConfiguration(configuration: IConstruct): void {
+    this.packageConfiguration = configuration;
+    for (const job of this.jobs) job.node.addDependency(configuration);
+  }
+
+  /** Records a job of the stack: it waits for the stack's package configuration, if any. */
+  public addJob(job: IConstruct): void {
+    this.jobs.push(job);
+    if (this.packageConfiguration) job.node.addDependency(this.packageConfiguration);
+  }
+
   /**
    * A custom resource served by this provider, which waits until the provider's permissions
    * are in place. An L1 resource with an L1 dependency: the template is what CustomResource
    * would render, at a fraction of the synth time for stacks of hundreds of versions
    * (`npm run bench`). DeletionPolicy is written only when it is not CloudFormation's default.
    */
-  public createResource(scope: Construct, id: string, options: CustomResourceOptions): CfnResource {
-    const resource = new CfnResource(scope, id, {
+  public createResource<T extends ResourceType>(scope: Construct, id: string, options: CustomResourceOptions<T>): ContractResource<T> {
+    const resource = new ContractResource<T>(scope, id, {
       type: options.resourceType,
       properties: { ServiceToken: this.serviceToken, ...options.properties },
     });
@@ -305,6 +320,14 @@ export class PackageCatalogProvider extends Construct {
     return policy;
   }
 
+}
+
+/** A custom resource of one contract: its attributes are read by the contract's names. */
+export class ContractResource<T extends ResourceType> extends CfnResource {
+  /** An attribute the handler answers, as a token. */
+  public attribute(name: keyof AttributesOf<T> & string): string {
+    return Token.asString(this.getAtt(name));
+  }
 }
 
 /** `arn:<partition>:iot:<region>:<account>:package/<name>` of the scope's stack. */
