@@ -1,9 +1,9 @@
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { IPackageVersion } from './package-version';
-import { jsonWithTokens } from './private/job-validation';
+import { jsonWithTokens, validateThingName } from './private/validation';
 
 /**
  * Whether a job ends once its targets have run it, or keeps running on things that join a
@@ -58,25 +58,17 @@ export enum JobEndBehavior {
 export class JobTargets {
   /** `arn:<partition>:iot:<region>:<account>:thing/<thingName>` of the scope's stack. */
   public static thing(scope: IConstruct, thingName: string): string {
-    validateTargetName('thingName', thingName);
+    validateThingName('thingName', thingName);
     return Stack.of(scope).formatArn({ service: 'iot', resource: 'thing', resourceName: thingName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   }
 
   /** `arn:<partition>:iot:<region>:<account>:thinggroup/<thingGroupName>` of the scope's stack. */
   public static thingGroup(scope: IConstruct, thingGroupName: string): string {
-    validateTargetName('thingGroupName', thingGroupName);
+    validateThingName('thingGroupName', thingGroupName);
     return Stack.of(scope).formatArn({ service: 'iot', resource: 'thinggroup', resourceName: thingGroupName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   }
 
   private constructor() {}
-}
-
-/** Thing and thing-group names: 1-128 characters of `[a-zA-Z0-9:_-]`. */
-function validateTargetName(label: string, name: string): void {
-  if (Token.isUnresolved(name)) return;
-  if (name.length < 1 || name.length > 128 || !/^[a-zA-Z0-9:_-]+$/.test(name)) {
-    throw new Error(`${label} ${JSON.stringify(name)} must be 1-128 characters of [a-zA-Z0-9:_-].`);
-  }
 }
 
 /** What a `JobDocument` renders: an inline document, or the S3 object that holds it. */

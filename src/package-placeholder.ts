@@ -1,6 +1,5 @@
-import { Token } from 'aws-cdk-lib';
 import { IPackageVersion } from './package-version';
-import { ATTRIBUTE_KEY, placeholderNames } from './private/job-validation';
+import { placeholderNames, validateAttributeKey } from './private/validation';
 
 /**
  * Placeholders that the IoT job service replaces, in the job document, with what a package
@@ -37,7 +36,7 @@ export class PackagePlaceholder {
    * @param key the attribute key: `[a-zA-Z0-9:_-]+`
    */
   public static attribute(version: IPackageVersion, key: string): string {
-    validateKey(key);
+    validateAttributeKey(key);
     return `${versionPrefix(version)}:attributes:${key}}`;
   }
 
@@ -96,7 +95,7 @@ export class PackagePlaceholder {
    * @param key the attribute key: `[a-zA-Z0-9:_-]+`
    */
   public static soleVersionAttribute(key: string): string {
-    validateKey(key);
+    validateAttributeKey(key);
     return `\${aws:iot:package::version::attributes:${key}}`;
   }
 
@@ -121,11 +120,4 @@ export class PackagePlaceholder {
 function versionPrefix(version: IPackageVersion): string {
   const { packageName, versionName } = placeholderNames(version);
   return `\${aws:iot:package:${packageName}:version:${versionName}`;
-}
-
-function validateKey(key: string): void {
-  if (Token.isUnresolved(key)) return;
-  if (!ATTRIBUTE_KEY.test(key)) {
-    throw new Error(`attribute key ${JSON.stringify(key)} must match [a-zA-Z0-9:_-]+: letters, digits, ':', '_' and '-' only.`);
-  }
 }

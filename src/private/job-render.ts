@@ -11,7 +11,7 @@ import {
 import {
   validateAbortConfig, validateDestinationCount, validatePresignedUrlConfig, validateRetryConfig, validateRolloutConfig,
   validateSchedulingConfig, validateTimeoutConfig,
-} from './job-validation';
+} from './validation';
 
 /** The configurations shared by jobs and job templates, rendered with the service's (PascalCase) names. */
 export interface RenderedJobConfigs {

@@ -33,27 +33,27 @@ const rows: Row[] = [
   ['versionName with a plus', (s) => pkg(s).addVersion('V', { versionName: '1.0.0+build' }),
     'versionName "1.0.0+build" must match [a-zA-Z0-9-_.]+: letters, digits, \'-\', \'_\' and \'.\' only.'],
   ['package description over 1024', (s) => new SoftwarePackage(s, 'P', { description: long(1025) }),
-    'description must be 1-1024 characters long, got 1025; leave it unset for no description.'],
+    'description must be 1-1024 characters long, got 1025.'],
   ['empty package description', (s) => new SoftwarePackage(s, 'P', { description: '' }),
-    'description must be 1-1024 characters long, got 0; leave it unset for no description.'],
+    'description must be 1-1024 characters long, got 0; leave it unset for none.'],
   ['empty version description', (s) => pkg(s).addVersion('V', { versionName: '1', description: '' }),
-    'description must be 1-1024 characters long, got 0; leave it unset for no description.'],
+    'description must be 1-1024 characters long, got 0; leave it unset for none.'],
   ['package description with a newline', (s) => new SoftwarePackage(s, 'P', { description: 'line one\nline two' }),
     'description "line one\\nline two" must not contain control characters (found U+000A at position 8).'],
   ['version description with a bell', (s) => pkg(s).addVersion('V', { versionName: '1', description: 'ding\u0007' }),
     'description "ding\\u0007" must not contain control characters (found U+0007 at position 4).'],
   ['version description over 1024', (s) => pkg(s).addVersion('V', { versionName: '1', description: long(1025) }),
-    'description must be 1-1024 characters long, got 1025; leave it unset for no description.'],
+    'description must be 1-1024 characters long, got 1025.'],
   ['empty attribute key', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { '': 'x' } }),
-    'attribute key "" must match [a-zA-Z0-9:_-]+ and not be empty.'],
+    'attribute key "" must be at least 1 character long, got 0.'],
   ['attribute key with a space', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { 'board type': 'x' } }),
-    'attribute key "board type" must match [a-zA-Z0-9:_-]+ and not be empty.'],
+    'attribute key "board type" must match [a-zA-Z0-9:_-]+: letters, digits, \':\', \'_\' and \'-\' only.'],
   ['attribute key with a dot', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { 'board.type': 'x' } }),
-    'attribute key "board.type" must match [a-zA-Z0-9:_-]+ and not be empty.'],
+    'attribute key "board.type" must match [a-zA-Z0-9:_-]+: letters, digits, \':\', \'_\' and \'-\' only.'],
   ['attribute key with a slash', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { 'a/b': 'x' } }),
-    'attribute key "a/b" must match [a-zA-Z0-9:_-]+ and not be empty.'],
+    'attribute key "a/b" must match [a-zA-Z0-9:_-]+: letters, digits, \':\', \'_\' and \'-\' only.'],
   ['empty attribute value', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { board: '' } }),
-    'attribute "board" must have a non-empty value.'],
+    'attribute "board" value must be at least 1 character long, got 0; leave it unset for none.'],
   ['attribute value with a tab', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { board: 'a\tb' } }),
     'attribute "board" value "a\\tb" must not contain control characters (found U+0009 at position 1).'],
   ['one attribute over 3 KB', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { k: long(3072) } }),
@@ -65,7 +65,7 @@ const rows: Row[] = [
   ['multi-byte attributes over 3 KB', (s) => pkg(s).addVersion('V', { versionName: '1', attributes: { k: long(1536, 'é') } }),
     'attributes total 3073 bytes (keys and values, UTF-8); the limit is 3072 bytes.'],
   ['recipe over 3072', (s) => pkg(s).addVersion('V', { versionName: '1', recipe: long(3073) }),
-    'recipe must be at most 3072 characters, got 3073.'],
+    'recipe must be at most 3072 characters long, got 3073.'],
   ['DRAFT default version', (s) => pkg(s).addVersion('V', { versionName: '1', status: PackageVersionStatus.DRAFT, isDefaultVersion: true }),
     'Version "1" cannot be the default version while DRAFT: only a PUBLISHED or DEPRECATED version can be the default.'],
   ['two default versions', (s) => {
@@ -101,13 +101,17 @@ describe('tags are checked once aspects have applied them', () => {
   test.each([
     ['51 tags', (p: SoftwarePackage) => {
       for (let i = 0; i < 51; i++) Tags.of(p).add(`tag${i}`, 'v');
-    }, 'at most 50 tags are allowed, got 51.'],
+    }, "at most 49 tags are allowed (a resource holds 50, one of them the stack's cdk-iot-package-catalog:stack-id), got 51."],
     ['a tag key over 128', (p: SoftwarePackage) => Tags.of(p).add(long(129), 'v'),
       `tag key "${long(77)}..." must be 1-128 characters of letters, digits, spaces and _.:/=+-@.`],
     ['a tag key with a hash', (p: SoftwarePackage) => Tags.of(p).add('cost#center', 'v'),
       'tag key "cost#center" must be 1-128 characters of letters, digits, spaces and _.:/=+-@.'],
     ['a tag value over 256', (p: SoftwarePackage) => Tags.of(p).add('team', long(257)),
       'tag "team" value must be at most 256 characters, got 257.'],
+    ['the owner tag key', (p: SoftwarePackage) => Tags.of(p).add('cdk-iot-package-catalog:stack-id', 'mine'),
+      'tag key "cdk-iot-package-catalog:stack-id" is reserved: the handler tags what it creates with it.'],
+    ['a key starting with aws:', (p: SoftwarePackage) => Tags.of(p).add('aws:owner', 'me'),
+      "tag key \"aws:owner\" is reserved: keys starting with 'aws:' belong to AWS."],
   ])('%s', (_name, tag, message) => {
     const app = new App();
     const stack = new Stack(app, 'TestStack', { env: ENV });
@@ -150,7 +154,8 @@ describe('unresolved tokens pass validation', () => {
       attributes: { k: long(3071) },
       recipe: long(3072),
     });
-    for (let i = 0; i < 50; i++) Tags.of(p).add(`tag${i}`, long(256));
+    // 49: the handler adds the stack's owner tag as the 50th.
+    for (let i = 0; i < 49; i++) Tags.of(p).add(`tag${i}`, long(256));
     expect(() => Template.fromStack(stack)).not.toThrow();
   });
 });
