@@ -1,6 +1,5 @@
 import {
   AbortAction,
-  AbortConfig,
   CancelJobCommand,
   CreateJobCommand,
   DeleteJobCommand,
@@ -11,16 +10,12 @@ import {
   IoTClient,
   JobEndBehavior,
   JobExecutionFailureType,
-  JobExecutionsRetryConfig,
   ListJobsCommand,
-  JobExecutionsRolloutConfig,
-  PresignedUrlConfig,
   RetryableFailureType,
-  SchedulingConfig,
   TargetSelection,
-  TimeoutConfig,
   UpdateJobCommand,
 } from '@aws-sdk/client-iot';
+import { ActualJob, clean, differences, IMMUTABLE, inPlaceChanges, JobProps, normalizedScheduling, settingsOf } from './job-plan';
 import { errorName, ForbiddenChangeError, ifExists, isAccessDenied, isNotFound, ResourceError } from './shared/errors';
 import { iotArnOf, positiveIntegerSetting } from './shared/event';
 import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
@@ -47,28 +42,6 @@ const MAX_POLL_MS = 20_000;
 
 const DEPLOYABLE = new Set(['PUBLISHED', 'DEPRECATED']);
 
-interface JobProps {
-  readonly jobId: string;
-  readonly targets: string[];
-  readonly targetSelection: 'SNAPSHOT' | 'CONTINUOUS';
-  readonly destinationPackageVersions: string[];
-  readonly document?: string;
-  readonly documentSource?: string;
-  readonly jobTemplateArn?: string;
-  readonly schedulingConfig?: SchedulingConfig;
-  readonly description?: string;
-  readonly presignedUrlConfig?: PresignedUrlConfig;
-  readonly jobExecutionsRolloutConfig?: JobExecutionsRolloutConfig;
-  readonly abortConfig?: AbortConfig;
-  readonly timeoutConfig?: TimeoutConfig;
-  readonly jobExecutionsRetryConfig?: JobExecutionsRetryConfig;
-  readonly forceDelete: boolean;
-}
-
-/** Drops undefined members, so that rendered configurations compare and send cleanly. */
-function clean<T>(value: T): T {
-  return value === undefined ? value : JSON.parse(JSON.stringify(value));
-}
 
 const values = <T extends Record<string, string>>(enumeration: T) => Object.values(enumeration) as Array<T[keyof T]>;
 
@@ -137,18 +110,6 @@ function parseProps(properties: Delivered<JobWithPackagesProperties> | undefined
   };
 }
 
-/** What UpdateJob can change in place. */
-const MUTABLE = ['description', 'presignedUrlConfig', 'jobExecutionsRolloutConfig', 'abortConfig', 'timeoutConfig', 'jobExecutionsRetryConfig'] as const;
-/** What needs a new job. */
-const IMMUTABLE = ['targets', 'targetSelection', 'destinationPackageVersions', 'document', 'documentSource', 'jobTemplateArn', 'schedulingConfig'] as const;
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-  return same([...a].sort(), [...b].sort());
-}
 
 function jobArnOf(context: HandlerContext, jobId: string): string {
   return iotArnOf(context.event, `job/${jobId}`);
@@ -241,11 +202,6 @@ async function adopt(context: HandlerContext, props: JobProps): Promise<Resource
   return result(context, props.jobId);
 }
 
-/** A job as the service holds it: DescribeJob, and the document as written (placeholders unresolved). */
-interface ActualJob {
-  readonly status?: string;
-  readonly settings: Pick<JobProps, typeof IMMUTABLE[number] | typeof MUTABLE[number]>;
-}
 
 async function describeJob(iot: IoTClient, jobId: string): Promise<ActualJob | undefined> {
   const described = await ifExists(iot.send(new DescribeJobCommand({ jobId })));
@@ -275,28 +231,6 @@ async function describeJob(iot: IoTClient, jobId: string): Promise<ActualJob | u
   };
 }
 
-/** A schedule without the members the service fills in with defaults. */
-function normalizedScheduling(config: SchedulingConfig | undefined): SchedulingConfig | undefined {
-  if (!config) return undefined;
-  const { maintenanceWindows, ...rest } = config;
-  const normalized = { ...rest, ...(maintenanceWindows && maintenanceWindows.length > 0 ? { maintenanceWindows } : {}) };
-  return Object.values(normalized).some((v) => v !== undefined) ? normalized : undefined;
-}
-
-function settingsOf(actual: ActualJob): JobProps {
-  return { jobId: '', forceDelete: false, ...actual.settings };
-}
-
-/** The settings that cannot change in place on which two jobs differ. */
-function differences(desired: JobProps, actual: Pick<JobProps, typeof IMMUTABLE[number]> | ActualJob): string[] {
-  const settings = 'settings' in actual ? actual.settings : actual;
-  return IMMUTABLE.filter((key) => {
-    if (key === 'targets' || key === 'destinationPackageVersions') return !sameSet(desired[key], settings[key]);
-    // The document of a job from S3 or a template is not compared: its source is.
-    if (key === 'document' && 'settings' in actual && settings.document === undefined) return false;
-    return !same(key === 'schedulingConfig' ? normalizedScheduling(desired[key]) : desired[key], settings[key]);
-  });
-}
 
 async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
   const event = context.event;
@@ -334,12 +268,10 @@ async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<Resou
  * stack in UPDATE_ROLLBACK_FAILED.
  */
 async function updateInPlace(context: HandlerContext, props: JobProps, current: JobProps): Promise<void> {
-  const changed = MUTABLE.filter((key) => !same(props[key], current[key]));
-  const removed = changed.filter((key) => props[key] === undefined);
-  if (removed.length > 0) {
-    warn(props.jobId, `${removed.join(', ')} cannot be removed from an existing job and stays as it is; set a new jobId to replace the job without it.`);
+  const { applied, kept } = inPlaceChanges(props, current);
+  if (kept.length > 0) {
+    warn(props.jobId, `${kept.join(', ')} cannot be removed from an existing job and stays as it is; set a new jobId to replace the job without it.`);
   }
-  const applied = changed.filter((key) => props[key] !== undefined);
   if (applied.length > 0) {
     await context.iot.send(new UpdateJobCommand({
       jobId: props.jobId,
