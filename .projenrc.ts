@@ -70,6 +70,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      // Jest leaves a core idle by default; the suites spend much of their time waiting on local servers.
+      maxWorkers: '100%',
       // Coverage is about src/ and lambda/: the tests and the local cloud they run on are not measured.
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local-cloud/'],
     },
@@ -91,7 +93,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // runtime's SDK may lack the package catalog APIs.
 project.bundler.addBundle('./lambda/index.ts', {
   platform: 'node',
-  target: 'node22',
+  // The provider's function runs on Node.js 24 (lambda.Runtime.NODEJS_24_X).
+  target: 'node24',
   minify: true,
   sourcemap: false,
   externals: [],
