@@ -1,13 +1,14 @@
-import { IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
+import { iotResourceName } from './private/arn';
 import { generatedId } from './private/generated-id';
 import { versionIdentity } from './private/internals';
 import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow,
-} from './private/job-validation';
+} from './private/validation';
 
 /**
  * A job template that installs package versions.
@@ -75,15 +76,31 @@ export interface JobTemplateWithPackagesProps extends JobWithPackagesOptionsBase
  */
 export class JobTemplateWithPackages extends Resource implements IJobTemplateWithPackages {
   /**
-   * Imports a job template by id.
+   * Imports a job template by id, in the account and region of the scope's stack.
    */
   public static fromJobTemplateId(scope: Construct, id: string, jobTemplateId: string): IJobTemplateWithPackages {
     validateJobIdentifier('jobTemplateId', jobTemplateId);
     class Import extends Resource implements IJobTemplateWithPackages {
       public readonly jobTemplateId = jobTemplateId;
-      public readonly jobTemplateArn = Stack.of(scope).formatArn({ service: 'iot', resource: 'jobtemplate', resourceName: jobTemplateId });
+      public readonly jobTemplateArn = Stack.of(scope).formatArn({
+        service: 'iot', resource: 'jobtemplate', resourceName: jobTemplateId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
     }
     return new Import(scope, id);
+  }
+
+  /**
+   * Imports a job template by ARN (`arn:<partition>:iot:<region>:<account>:jobtemplate/<jobTemplateId>`).
+   */
+  public static fromJobTemplateArn(scope: Construct, id: string, jobTemplateArn: string): IJobTemplateWithPackages {
+    const jobTemplateId = iotResourceName(scope, jobTemplateArn, 'jobtemplate', 'job template',
+      'arn:<partition>:iot:<region>:<account>:jobtemplate/<jobTemplateId>');
+    validateJobIdentifier('jobTemplateId', jobTemplateId);
+    class Import extends Resource implements IJobTemplateWithPackages {
+      public readonly jobTemplateId = jobTemplateId;
+      public readonly jobTemplateArn = jobTemplateArn;
+    }
+    return new Import(scope, id, { environmentFromArn: jobTemplateArn });
   }
 
   public readonly jobTemplateId: string;

@@ -1,15 +1,18 @@
-import { ArnFormat, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnDeletionPolicy, CfnResource, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOptionsBase } from './job-config';
 import { IJobTemplateWithPackages } from './job-template-with-packages';
+import { IPackageVersion } from './package-version';
+import { iotResourceName } from './private/arn';
 import { JobWithPackagesProperties, RESOURCE_TYPES } from './private/contract';
 import { generatedId } from './private/generated-id';
 import { declaredVersion, versionIdentity } from './private/internals';
 import { validateAndRenderScheduling, validateAndRenderShared } from './private/job-render';
+import { packageArn, PackageCatalogProvider, packageVersionArn } from './private/provider';
 import {
   validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
-} from './private/job-validation';
-import { packageArn, PackageCatalogProvider, packageVersionArn } from './private/provider';
+} from './private/validation';
 
 /**
  * A job that installs package versions.
@@ -26,7 +29,27 @@ export interface IJobWithPackages extends IResource {
    * @attribute
    */
   readonly jobArn: string;
+
+  /**
+   * Grants an IAM principal the given actions on the job.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `iot:UpdateJob`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants an IAM principal reading the job and its document: `iot:DescribeJob` and
+   * `iot:GetJobDocument`.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
 }
+
+/** What `grantRead` allows on a job. */
+const JOB_READ_ACTIONS = ['iot:DescribeJob', 'iot:GetJobDocument'];
+const JOB_ARN_FORMAT = 'arn:<partition>:iot:<region>:<account>:job/<jobId>';
 
 /**
  * Properties of a `JobWithPackages`.
@@ -99,12 +122,26 @@ export interface JobWithPackagesProps extends JobWithPackagesOptionsBase {
   readonly forceDelete?: boolean;
 
   /**
-   * What happens to the job when it leaves the stack. `RemovalPolicy.RETAIN` leaves the job
-   * (and then its versions cannot be deleted while it references them).
+   * What happens to the job when it leaves the stack. `RemovalPolicy.RETAIN` leaves the job;
+   * synth warns when the job deploys versions of this app that the stack deletes, since the job
+   * would keep naming them (retain those versions too).
    *
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+abstract class JobWithPackagesBase extends Resource implements IJobWithPackages {
+  public abstract readonly jobId: string;
+  public abstract readonly jobArn: string;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.jobArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...JOB_READ_ACTIONS);
+  }
 }
 
 /**
@@ -116,7 +153,32 @@ export interface JobWithPackagesProps extends JobWithPackagesOptionsBase {
  *
  * @resource Custom::IotJobWithPackages
  */
-export class JobWithPackages extends Resource implements IJobWithPackages {
+export class JobWithPackages extends JobWithPackagesBase {
+  /**
+   * Imports an existing job by id, in the account and region of the scope's stack.
+   */
+  public static fromJobId(scope: Construct, id: string, jobId: string): IJobWithPackages {
+    validateJobIdentifier('jobId', jobId);
+    class Import extends JobWithPackagesBase {
+      public readonly jobId = jobId;
+      public readonly jobArn = Stack.of(scope).formatArn({ service: 'iot', resource: 'job', resourceName: jobId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Imports an existing job by ARN (`arn:<partition>:iot:<region>:<account>:job/<jobId>`).
+   */
+  public static fromJobArn(scope: Construct, id: string, jobArn: string): IJobWithPackages {
+    const jobId = iotResourceName(scope, jobArn, 'job', 'job', JOB_ARN_FORMAT);
+    validateJobIdentifier('jobId', jobId);
+    class Import extends JobWithPackagesBase {
+      public readonly jobId = jobId;
+      public readonly jobArn = jobArn;
+    }
+    return new Import(scope, id, { environmentFromArn: jobArn });
+  }
+
   public readonly jobId: string;
   public readonly jobArn: string;
 
@@ -208,5 +270,33 @@ export class JobWithPackages extends Resource implements IJobWithPackages {
 
     this.jobId = resource.attribute('JobId');
     this.jobArn = resource.attribute('JobArn');
+    // At synth, once every removal policy is applied (also with applyRemovalPolicy).
+    this.node.addValidation({ validate: () => this.warnOfDeletedVersions(resource, props.destinationPackageVersions) });
   }
+
+  /**
+   * A retained job outlives the stack: the versions of this app it installs should too. A
+   * warning rather than an error, so that an app may keep a job on purpose (returns no errors).
+   */
+  private warnOfDeletedVersions(resource: CfnResource, versions: IPackageVersion[]): string[] {
+    if (!isRetained(resource)) return [];
+    const deleted = versions.flatMap((v) => {
+      const versionResource = declaredVersion(v)?.resource;
+      return versionResource && !isRetained(versionResource) ? [v.node.path] : [];
+    });
+    if (deleted.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-iot-package-catalog:retained-job-deploys-deleted-version',
+        `JobWithPackages ${this.node.path} is retained, but it deploys versions that the stack deletes: ${deleted.join(', ')}. ` +
+        'When the stack is destroyed, the job would keep naming deleted versions as its destinations (or make their deletion ' +
+        'fail while it references them). Retain those versions too (removalPolicy: RemovalPolicy.RETAIN on their package, ' +
+        'or on versions of an imported package), or let the job be destroyed with them.');
+    }
+    return [];
+  }
+}
+
+/** Whether CloudFormation leaves the resource in place when the stack deletes it. */
+function isRetained(resource: CfnResource): boolean {
+  const policy = resource.cfnOptions.deletionPolicy;
+  return policy === CfnDeletionPolicy.RETAIN || policy === CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE;
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageConfigurationProperties, PackageFleetIndexingProperties, RESOURCE_TYPES } from './private/contract';
@@ -115,6 +115,12 @@ export class PackageConfiguration extends Resource {
    */
   private claimAccountAndRegion(): void {
     const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+      Annotations.of(this).addWarningV2('cdk-iot-package-catalog:package-configuration-without-env',
+        `PackageConfiguration ${this.node.path} is in an environment-agnostic stack: it configures the account and region ` +
+        'that the stack is deployed to, and the check of one PackageConfiguration per account and region cannot tell ' +
+        'two such stacks apart. Set the stack\'s env (account and region).');
+    }
     const other = this.node.root.node.findAll().find((c) => c instanceof PackageConfiguration && c !== this
       && Stack.of(c).account === stack.account && Stack.of(c).region === stack.region);
     if (other) {

@@ -5,7 +5,7 @@ import { PackageVersionArtifact, PackageVersionS3Object } from './package-versio
 import { PackageVersionSbom } from './package-version-sbom';
 import { DefaultVersionProperties, PackageVersionProperties, parsePackageVersionArn, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
 import { DeclaredVersion, packageInternals, policyPackageName, VersionInternals } from './private/internals';
-import { PackageCatalogProvider } from './private/provider';
+import { packageArn, PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateAttributes, validateDescription, validateRecipe, validateVersionName } from './private/validation';
 import { ISoftwarePackage } from './software-package';
 
@@ -46,7 +46,43 @@ export interface IPackageVersion extends IResource {
    * @attribute
    */
   readonly packageName: string;
+
+  /**
+   * Grants an IAM principal the given actions on the version and on its package.
+   *
+   * IoT checks the version actions (`iot:GetPackageVersion`, `iot:UpdatePackageVersion`, ...)
+   * and `iot:CreateJob` against both the package ARN and the version ARN, so the statement
+   * names both.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `iot:GetPackageVersion`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants an IAM principal reading the version: `iot:GetPackageVersion` and
+   * `iot:ListTagsForResource`.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants an IAM principal naming this version as a destination of the jobs it creates:
+   * `iot:CreateJob` on the version and its package.
+   *
+   * `iot:CreateJob` is also checked against the job and each of its targets (and the job
+   * template, if any), so the principal needs it there too: for example
+   * `JobWithPackages.fromJobId(this, 'Rollout', 'rollout-42').grant(role, 'iot:CreateJob')`,
+   * and a statement on the ARNs of the things and thing groups it targets.
+   *
+   * @param grantee the principal
+   */
+  grantCreateJob(grantee: iam.IGrantable): iam.Grant;
 }
+
+/** What `grantRead` allows on a version. */
+const VERSION_READ_ACTIONS = ['iot:GetPackageVersion', 'iot:ListTagsForResource'];
 
 /**
  * Options to add a version to a package with `SoftwarePackage.addVersion`.
@@ -155,8 +191,29 @@ abstract class PackageVersionBase extends Resource implements IPackageVersion, V
   public abstract readonly packageVersionArn: string;
   public abstract readonly versionName: string;
   public abstract readonly packageName: string;
+  /**
+   * The ARN of the version's package, which IoT checks version actions against too.
+   * @internal
+   */
+  public abstract readonly _packageArn: string;
   /** @internal */
   public _declared?: DeclaredVersion;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this._packageArn, this.packageVersionArn],
+    });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...VERSION_READ_ACTIONS);
+  }
+
+  public grantCreateJob(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'iot:CreateJob');
+  }
 }
 
 /**
@@ -191,6 +248,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       public readonly packageVersionArn = packageVersionArn;
       public readonly packageName = packageName;
       public readonly versionName = versionName;
+      public readonly _packageArn = packageArnOfVersion(packageVersionArn);
     }
     return new Import(scope, id, { environmentFromArn: packageVersionArn });
   }
@@ -217,6 +275,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       public readonly packageVersionArn = `${softwarePackage.packageArn}/version/${versionName}`;
       public readonly packageName = softwarePackage.packageName;
       public readonly versionName = versionName;
+      public readonly _packageArn = softwarePackage.packageArn;
     }
     const version = new Special(scope, id);
     version._declared = {
@@ -231,6 +290,8 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
   public readonly packageVersionArn: string;
   public readonly versionName: string;
   public readonly packageName: string;
+  /** @internal */
+  public readonly _packageArn: string;
 
   /**
    * The status this version is deployed with.
@@ -293,6 +354,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     this.versionName = resource.attribute('VersionName');
     this.packageVersionArn = resource.attribute('PackageVersionArn');
     this.sbomValidationStatus = sbom ? resource.attribute('SbomValidationStatus') : undefined;
+    // By the name as declared, as the handler's grants: the package's ARN attribute would make
+    // the grantee's policy reference the package's stack.
+    this._packageArn = packageArn(this, policyPackageName(props.package));
     this._declared = {
       packageName: policyPackageName(props.package),
       versionName: props.versionName,
@@ -300,6 +364,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
         : Token.isUnresolved(props.attributes) || Object.keys(props.attributes).some((key) => Token.isUnresolved(key))
           ? undefined : Object.keys(props.attributes),
       hasArtifact: props.artifact !== undefined,
+      resource,
     };
 
     if (props.isDefaultVersion) {
@@ -356,6 +421,16 @@ function versionRemovalPolicy(version: PackageVersion, props: PackageVersionProp
 
 function policyName(policy: RemovalPolicy): string {
   return `RemovalPolicy.${Object.entries(RemovalPolicy).find(([, value]) => value === policy)?.[0] ?? policy}`;
+}
+
+/**
+ * The package ARN of a version ARN: what precedes `/version/`, at synth for a literal, in
+ * CloudFormation for a token.
+ */
+function packageArnOfVersion(versionArn: string): string {
+  return Token.isUnresolved(versionArn)
+    ? Fn.select(0, Fn.split('/version/', versionArn))
+    : versionArn.slice(0, versionArn.lastIndexOf('/version/'));
 }
 
 function s3ObjectProperty(object: PackageVersionS3Object): S3ObjectProperty {

@@ -1,6 +1,8 @@
-import { ArnFormat, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { IResource, Lazy, Names, RemovalPolicy, Resource, TagManager, TagType, ITaggable } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PackageVersion, PackageVersionOptions } from './package-version';
+import { iotResourceName } from './private/arn';
 import { RESOURCE_TYPES, SoftwarePackageProperties } from './private/contract';
 import { PackageInternals } from './private/internals';
 import { packageArn, PackageCatalogProvider } from './private/provider';
@@ -26,7 +28,30 @@ export interface ISoftwarePackage extends IResource {
    * Adds a version to this package.
    */
   addVersion(id: string, options: PackageVersionOptions): PackageVersion;
+
+  /**
+   * Grants an IAM principal the given actions on the package and on every version of it.
+   *
+   * The statement names the package ARN and `<packageArn>/version/*`: IoT checks the version
+   * actions (`iot:GetPackageVersion`, `iot:UpdatePackageVersion`, ...) against both the
+   * package and the version.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `iot:GetPackage`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants an IAM principal reading the package and its versions: `iot:GetPackage`,
+   * `iot:ListPackageVersions`, `iot:GetPackageVersion` and `iot:ListTagsForResource`.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
 }
+
+/** What `grantRead` allows on a package and its versions. */
+const PACKAGE_READ_ACTIONS = ['iot:GetPackage', 'iot:ListPackageVersions', 'iot:GetPackageVersion', 'iot:ListTagsForResource'];
 
 /**
  * Properties of a `SoftwarePackage`.
@@ -82,6 +107,18 @@ abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage,
     return new PackageVersion(this, id, { ...options, package: this });
   }
 
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.packageArn, `${this.packageArn}/version/*`],
+    });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...PACKAGE_READ_ACTIONS);
+  }
+
   /** @internal */
   public _claimDefaultVersion(version: IConstruct): void {
     if (this.defaultVersionPath !== undefined && this.defaultVersionPath !== version.node.path) {
@@ -117,11 +154,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
    * Imports an existing package by ARN (`arn:<partition>:iot:<region>:<account>:package/<name>`).
    */
   public static fromPackageArn(scope: Construct, id: string, arn: string): ISoftwarePackage {
-    const components = Stack.of(scope).splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    if (!isTokenOrEqual(components.service, 'iot') || !isTokenOrEqual(components.resource, 'package') || !components.resourceName) {
-      throw new Error(`${JSON.stringify(arn)} is not a package ARN: expected arn:<partition>:iot:<region>:<account>:package/<packageName>.`);
-    }
-    const packageName = components.resourceName;
+    const packageName = iotResourceName(scope, arn, 'package', 'package', 'arn:<partition>:iot:<region>:<account>:package/<packageName>');
     validatePackageName(packageName);
     class Import extends SoftwarePackageBase {
       public readonly packageName = packageName;
@@ -177,8 +210,4 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
     this.packageName = resource.attribute('PackageName');
     this.packageArn = resource.attribute('PackageArn');
   }
-}
-
-function isTokenOrEqual(value: string, expected: string): boolean {
-  return value === expected || Token.isUnresolved(value);
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -40,6 +40,11 @@ export interface DeclaredVersion {
   readonly hasArtifact: boolean;
   /** For a `$default` destination: the package whose default version it stands for. */
   readonly defaultOf?: IConstruct;
+  /**
+   * The version's custom resource, whose deletion policy says whether the stack deletes it;
+   * undefined for a `$default` or `$null` destination, which the app does not create.
+   */
+  readonly resource?: CfnResource;
 }
 
 /**
