@@ -568,11 +568,25 @@ describe('rule 7: jobs', () => {
   });
 
   test('GIVEN 10 jobs DELETION_IN_PROGRESS WHEN an 11th is deleted THEN LimitExceededException 410', async () => {
-    for (let i = 0; i < 11; i++) await createJob(`j${i}`);
-    for (let i = 0; i < 10; i++) await client.send(new iot.DeleteJobCommand({ jobId: `j${i}`, force: true }));
-    expect(await failure(new iot.DeleteJobCommand({ jobId: 'j10', force: true }))).toMatchObject({ name: 'LimitExceededException', status: 410 });
-    emu.finishJobDeletions();
-    await client.send(new iot.DeleteJobCommand({ jobId: 'j10', force: true }));
+    // Deletions here last an hour, so a slow machine cannot finish one before the 11th request.
+    const slow = await IotEmulator.start({ jobDeletionDelayMs: 3_600_000 });
+    const c = iotClient(slow);
+    try {
+      await c.send(new iot.CreatePackageCommand({ packageName: 'p1' }));
+      await c.send(new iot.CreatePackageVersionCommand({ packageName: 'p1', versionName: 'pub' }));
+      await c.send(new iot.UpdatePackageVersionCommand({ packageName: 'p1', versionName: 'pub', action: 'PUBLISH' }));
+      for (let i = 0; i < 11; i++) {
+        await c.send(new iot.CreateJobCommand({ jobId: `j${i}`, targets: [thingArn('t1')], document: doc, destinationPackageVersions: [verArn('p1', 'pub')] }));
+      }
+      for (let i = 0; i < 10; i++) await c.send(new iot.DeleteJobCommand({ jobId: `j${i}`, force: true }));
+      const e = await c.send(new iot.DeleteJobCommand({ jobId: 'j10', force: true })).catch((x) => x);
+      expect(e).toMatchObject({ name: 'LimitExceededException', $metadata: { httpStatusCode: 410 } });
+      slow.finishJobDeletions();
+      await c.send(new iot.DeleteJobCommand({ jobId: 'j10', force: true }));
+    } finally {
+      c.destroy();
+      await slow.stop();
+    }
   });
 
   test('CancelJob moves IN_PROGRESS to CANCELED (force recorded); a canceled job deletes without force; cancel again is InvalidRequestException', async () => {
