@@ -72,6 +72,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
       // Jest leaves a core idle by default; the suites spend much of their time waiting on local servers.
       maxWorkers: '100%',
+      setupFiles: ['<rootDir>/test/setup.ts'],
       // Coverage is about src/ and lambda/: the tests and the local cloud they run on are not measured.
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local-cloud/'],
     },

@@ -3,6 +3,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
 import { iotResourceName } from './private/arn';
+import { namingErrors } from './private/construct-errors';
 import { generatedId } from './private/generated-id';
 import { versionIdentity } from './private/internals';
 import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
@@ -79,7 +80,7 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
    * Imports a job template by id, in the account and region of the scope's stack.
    */
   public static fromJobTemplateId(scope: Construct, id: string, jobTemplateId: string): IJobTemplateWithPackages {
-    validateJobIdentifier('jobTemplateId', jobTemplateId);
+    namingErrors(`${scope.node.path}/${id}`, () => validateJobIdentifier('jobTemplateId', jobTemplateId));
     class Import extends Resource implements IJobTemplateWithPackages {
       public readonly jobTemplateId = jobTemplateId;
       public readonly jobTemplateArn = Stack.of(scope).formatArn({
@@ -93,9 +94,12 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
    * Imports a job template by ARN (`arn:<partition>:iot:<region>:<account>:jobtemplate/<jobTemplateId>`).
    */
   public static fromJobTemplateArn(scope: Construct, id: string, jobTemplateArn: string): IJobTemplateWithPackages {
-    const jobTemplateId = iotResourceName(scope, jobTemplateArn, 'jobtemplate', 'job template',
-      'arn:<partition>:iot:<region>:<account>:jobtemplate/<jobTemplateId>');
-    validateJobIdentifier('jobTemplateId', jobTemplateId);
+    const jobTemplateId = namingErrors(`${scope.node.path}/${id}`, () => {
+      const name = iotResourceName(scope, jobTemplateArn, 'jobtemplate', 'job template',
+        'arn:<partition>:iot:<region>:<account>:jobtemplate/<jobTemplateId>');
+      validateJobIdentifier('jobTemplateId', name);
+      return name;
+    });
     class Import extends Resource implements IJobTemplateWithPackages {
       public readonly jobTemplateId = jobTemplateId;
       public readonly jobTemplateArn = jobTemplateArn;
@@ -108,20 +112,23 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
 
   constructor(scope: Construct, id: string, props: JobTemplateWithPackagesProps) {
     super(scope, id);
-    validateJobIdentifier('jobTemplateId', props.jobTemplateId);
-    if (!Token.isUnresolved(props.description) && props.description.length === 0) {
-      throw new Error('description must be 1-2028 characters long, got 0.');
-    }
-    validateJobDescription(props.description);
-    const shared = validateAndRenderShared(props);
-    (props.maintenanceWindows ?? []).forEach((w, i) => validateMaintenanceWindow(`maintenanceWindows[${i}]`, w));
-    const document = props.document.bind(this);
-    validateJobDocument(document.document);
-    validateDocumentPlaceholders({
-      document: props.document,
-      text: document.document,
-      destinationPackageVersions: props.destinationPackageVersions,
-      hasPresignedUrlRole: props.presignedUrlConfig !== undefined,
+    const { shared, document } = namingErrors(this, () => {
+      validateJobIdentifier('jobTemplateId', props.jobTemplateId);
+      if (!Token.isUnresolved(props.description) && props.description.length === 0) {
+        throw new Error('description must be 1-2028 characters long, got 0: a job template needs one.');
+      }
+      validateJobDescription(props.description);
+      const rendered = validateAndRenderShared(props);
+      (props.maintenanceWindows ?? []).forEach((w, i) => validateMaintenanceWindow(`maintenanceWindows[${i}]`, w));
+      const bound = props.document.bind(this);
+      validateJobDocument(bound.document);
+      validateDocumentPlaceholders({
+        document: props.document,
+        text: bound.document,
+        destinationPackageVersions: props.destinationPackageVersions,
+        hasPresignedUrlRole: props.presignedUrlConfig !== undefined,
+      });
+      return { shared: rendered, document: bound };
     });
 
     const rollout = shared.JobExecutionsRolloutConfig;

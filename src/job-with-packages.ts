@@ -5,6 +5,7 @@ import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOp
 import { IJobTemplateWithPackages } from './job-template-with-packages';
 import { IPackageVersion } from './package-version';
 import { iotResourceName } from './private/arn';
+import { namingErrors } from './private/construct-errors';
 import { JobWithPackagesProperties, RESOURCE_TYPES } from './private/contract';
 import { generatedId } from './private/generated-id';
 import { declaredVersion, versionIdentity } from './private/internals';
@@ -158,7 +159,7 @@ export class JobWithPackages extends JobWithPackagesBase {
    * Imports an existing job by id, in the account and region of the scope's stack.
    */
   public static fromJobId(scope: Construct, id: string, jobId: string): IJobWithPackages {
-    validateJobIdentifier('jobId', jobId);
+    namingErrors(`${scope.node.path}/${id}`, () => validateJobIdentifier('jobId', jobId));
     class Import extends JobWithPackagesBase {
       public readonly jobId = jobId;
       public readonly jobArn = Stack.of(scope).formatArn({ service: 'iot', resource: 'job', resourceName: jobId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
@@ -170,8 +171,11 @@ export class JobWithPackages extends JobWithPackagesBase {
    * Imports an existing job by ARN (`arn:<partition>:iot:<region>:<account>:job/<jobId>`).
    */
   public static fromJobArn(scope: Construct, id: string, jobArn: string): IJobWithPackages {
-    const jobId = iotResourceName(scope, jobArn, 'job', 'job', JOB_ARN_FORMAT);
-    validateJobIdentifier('jobId', jobId);
+    const jobId = namingErrors(`${scope.node.path}/${id}`, () => {
+      const name = iotResourceName(scope, jobArn, 'job', 'job', JOB_ARN_FORMAT);
+      validateJobIdentifier('jobId', name);
+      return name;
+    });
     class Import extends JobWithPackagesBase {
       public readonly jobId = jobId;
       public readonly jobArn = jobArn;
@@ -184,24 +188,26 @@ export class JobWithPackages extends JobWithPackagesBase {
 
   constructor(scope: Construct, id: string, props: JobWithPackagesProps) {
     super(scope, id);
-    validateJobIdentifier('jobId', props.jobId);
-    validateJobDescription(props.description);
-    validateTargets(props.targets);
-    const shared = validateAndRenderShared(props);
-    const scheduling = validateAndRenderScheduling(props.schedulingConfig);
-    if (!props.document && !props.jobTemplate) {
-      throw new Error(`JobWithPackages ${this.node.path} needs a document or a jobTemplate.`);
-    }
-    if (props.document && props.jobTemplate) {
-      throw new Error(`JobWithPackages ${this.node.path} takes a document or a jobTemplate, not both: with a template, the job uses the template's document.`);
-    }
-    const document = props.document?.bind(this);
-    validateJobDocument(document?.document);
-    validateDocumentPlaceholders({
-      document: props.document,
-      text: document?.document,
-      destinationPackageVersions: props.destinationPackageVersions,
-      hasPresignedUrlRole: props.presignedUrlConfig !== undefined,
+    const { shared, scheduling, document } = namingErrors(this, () => {
+      validateJobIdentifier('jobId', props.jobId);
+      validateJobDescription(props.description);
+      validateTargets(props.targets);
+      const rendered = { shared: validateAndRenderShared(props), scheduling: validateAndRenderScheduling(props.schedulingConfig) };
+      if (!props.document && !props.jobTemplate) {
+        throw new Error(`JobWithPackages ${this.node.path} needs a document or a jobTemplate.`);
+      }
+      if (props.document && props.jobTemplate) {
+        throw new Error(`JobWithPackages ${this.node.path} takes a document or a jobTemplate, not both: with a template, the job uses the template's document.`);
+      }
+      const bound = props.document?.bind(this);
+      validateJobDocument(bound?.document);
+      validateDocumentPlaceholders({
+        document: props.document,
+        text: bound?.document,
+        destinationPackageVersions: props.destinationPackageVersions,
+        hasPresignedUrlRole: props.presignedUrlConfig !== undefined,
+      });
+      return { ...rendered, document: bound };
     });
 
     const immutable = {

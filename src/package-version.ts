@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageVersionArtifact, PackageVersionS3Object } from './package-version-artifact';
 import { PackageVersionSbom } from './package-version-sbom';
+import { namingErrors } from './private/construct-errors';
 import { DefaultVersionProperties, PackageVersionProperties, parsePackageVersionArn, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
 import { DeclaredVersion, packageInternals, policyPackageName, VersionInternals } from './private/internals';
 import { packageArn, PackageCatalogProvider } from './private/provider';
@@ -234,15 +235,17 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       packageName = Fn.select(1, parts);
       versionName = Fn.select(3, parts);
     } else {
-      const names = parsePackageVersionArn(packageVersionArn);
-      if (!names) {
-        throw new Error(
-          `${JSON.stringify(packageVersionArn)} is not a package version ARN: expected ` +
-          'arn:<partition>:iot:<region>:<account>:package/<packageName>/version/<versionName>.',
-        );
-      }
-      ({ packageName, versionName } = names);
-      if (!SPECIAL_VERSION_NAMES.includes(versionName)) validateVersionName(versionName);
+      ({ packageName, versionName } = namingErrors(`${scope.node.path}/${id}`, () => {
+        const names = parsePackageVersionArn(packageVersionArn);
+        if (!names) {
+          throw new Error(
+            `${JSON.stringify(packageVersionArn)} is not a package version ARN: expected ` +
+            'arn:<partition>:iot:<region>:<account>:package/<packageName>/version/<versionName>.',
+          );
+        }
+        if (!SPECIAL_VERSION_NAMES.includes(names.versionName)) validateVersionName(names.versionName);
+        return names;
+      }));
     }
     class Import extends PackageVersionBase {
       public readonly packageVersionArn = packageVersionArn;
@@ -313,10 +316,12 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
 
   constructor(scope: Construct, id: string, props: PackageVersionProps) {
     super(scope, id);
-    validateVersionName(props.versionName);
-    validateDescription(props.description);
-    validateAttributes(props.attributes);
-    validateRecipe(props.recipe);
+    namingErrors(this, () => {
+      validateVersionName(props.versionName);
+      validateDescription(props.description);
+      validateAttributes(props.attributes);
+      validateRecipe(props.recipe);
+    });
 
     this.status = props.status ?? PackageVersionStatus.PUBLISHED;
     const removalPolicy = versionRemovalPolicy(this, props);
@@ -370,7 +375,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     if (props.isDefaultVersion) {
       if (this.status === PackageVersionStatus.DRAFT) {
         throw new Error(
-          `Version ${JSON.stringify(props.versionName)} cannot be the default version while DRAFT: ` +
+          `PackageVersion ${this.node.path}: version ${JSON.stringify(props.versionName)} cannot be the default version while DRAFT: ` +
           'only a PUBLISHED or DEPRECATED version can be the default.',
         );
       }

@@ -1,8 +1,9 @@
-import { IResource, Lazy, Names, RemovalPolicy, Resource, TagManager, TagType, ITaggable } from 'aws-cdk-lib';
+import { IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PackageVersion, PackageVersionOptions } from './package-version';
 import { iotResourceName } from './private/arn';
+import { namingErrors } from './private/construct-errors';
 import { RESOURCE_TYPES, SoftwarePackageProperties } from './private/contract';
 import { PackageInternals } from './private/internals';
 import { packageArn, PackageCatalogProvider } from './private/provider';
@@ -131,6 +132,9 @@ abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage,
   }
 }
 
+/** The literal package names of an app, by account and region: each may be created once. */
+const PACKAGE_NAME_CLAIMS = new WeakMap<IConstruct, Map<string, SoftwarePackage>>();
+
 /**
  * A software package in the AWS IoT Software Package Catalog.
  *
@@ -141,7 +145,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
    * Imports an existing package by name.
    */
   public static fromPackageName(scope: Construct, id: string, packageName: string): ISoftwarePackage {
-    validatePackageName(packageName);
+    namingErrors(`${scope.node.path}/${id}`, () => validatePackageName(packageName));
     class Import extends SoftwarePackageBase {
       public readonly packageName = packageName;
       public readonly packageArn = packageArn(this, packageName);
@@ -154,8 +158,11 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
    * Imports an existing package by ARN (`arn:<partition>:iot:<region>:<account>:package/<name>`).
    */
   public static fromPackageArn(scope: Construct, id: string, arn: string): ISoftwarePackage {
-    const packageName = iotResourceName(scope, arn, 'package', 'package', 'arn:<partition>:iot:<region>:<account>:package/<packageName>');
-    validatePackageName(packageName);
+    const packageName = namingErrors(`${scope.node.path}/${id}`, () => {
+      const name = iotResourceName(scope, arn, 'package', 'package', 'arn:<partition>:iot:<region>:<account>:package/<packageName>');
+      validatePackageName(name);
+      return name;
+    });
     class Import extends SoftwarePackageBase {
       public readonly packageName = packageName;
       public readonly packageArn = arn;
@@ -178,8 +185,10 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
 
   constructor(scope: Construct, id: string, props: SoftwarePackageProps = {}) {
     super(scope, id);
-    validatePackageName(props.packageName);
-    validateDescription(props.description);
+    namingErrors(this, () => {
+      validatePackageName(props.packageName);
+      validateDescription(props.description);
+    });
 
     const packageName = props.packageName ?? Names.uniqueResourceName(this, {
       maxLength: 128,
@@ -188,6 +197,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
     });
     this._policyName = packageName;
     this._removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.claimPackageName(packageName);
     this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.softwarePackage);
     this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
 
@@ -210,4 +220,27 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
     this.packageName = resource.attribute('PackageName');
     this.packageArn = resource.attribute('PackageArn');
   }
+
+  /**
+   * A package name is one package per account and region: two packages of the app with the
+   * same name in the same environment (environment-agnostic stacks count as one, since they
+   * may deploy to the same place) would both create it, and the second stack's deploy fail.
+   */
+  private claimPackageName(packageName: string): void {
+    if (Token.isUnresolved(packageName)) return;
+    const stack = Stack.of(this);
+    let claims = PACKAGE_NAME_CLAIMS.get(this.node.root);
+    if (!claims) PACKAGE_NAME_CLAIMS.set(this.node.root, claims = new Map());
+    const key = JSON.stringify([stack.account, stack.region, packageName]);
+    const other = claims.get(key);
+    if (other) {
+      throw new Error(
+        `Package name ${JSON.stringify(packageName)} is declared twice for the same account and region: ${other.node.path} and ` +
+        `${this.node.path} would both create it. Declare the package once, and use it elsewhere through ` +
+        `SoftwarePackage.fromPackageName(scope, id, ${JSON.stringify(packageName)}).`,
+      );
+    }
+    claims.set(key, this);
+  }
+
 }

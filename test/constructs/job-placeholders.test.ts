@@ -2,7 +2,7 @@ import { CfnParameter, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { newStack } from './util';
+import { messageAfterPath, newStack } from './util';
 import {
   IPackageVersion, JobDocument, JobTargets, JobTemplateWithPackages, JobWithPackages, JobWithPackagesProps, PackagePlaceholder,
   PackageVersion, PackageVersionArtifact, SoftwarePackage,
@@ -290,12 +290,12 @@ describe('placeholders in job documents', () => {
     const stack = newStack();
     const props = build(stack, fleet(stack));
     expect(() => job(stack, props)).toThrow(message);
-    // The message is exact, not merely contained.
+    // The message is exact after the construct path, not merely contained.
     const other = newStack();
     try {
       job(other, build(other, fleet(other)));
     } catch (error) {
-      expect((error as Error).message).toEqual(message);
+      expect(messageAfterPath(error)).toEqual(message);
     }
   });
 
@@ -308,6 +308,6 @@ describe('placeholders in job documents', () => {
     } catch (error) {
       thrown = error as Error;
     }
-    expect(thrown?.message).toEqual(message);
+    expect(messageAfterPath(thrown)).toEqual(message);
   });
 });

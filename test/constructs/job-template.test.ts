@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { newStack } from './util';
+import { messageAfterPath, newStack } from './util';
 import {
   JobDocument, JobExecutionFailureType, JobRetryFailureType, JobTemplateWithPackages, JobTemplateWithPackagesProps,
   PackageVersionStatus, SoftwarePackage,
@@ -76,7 +76,7 @@ const rows: Row[] = [
     destinationPackageVersions: [new SoftwarePackage(s, 'P', { packageName: 'fw' }).addVersion('D', { versionName: '2', status: PackageVersionStatus.DRAFT })],
   }), 'destinationPackageVersions includes TestStack/P/D, whose status is DRAFT: a job can deploy only a PUBLISHED or DEPRECATED version. Set its status to PUBLISHED.'],
   ['no versions', (s) => template(s, { destinationPackageVersions: [] }), 'destinationPackageVersions must list 1-25 package versions, got 0.'],
-  ['empty description', (s) => template(s, { description: '' }), 'description must be 1-2028 characters long, got 0.'],
+  ['empty description', (s) => template(s, { description: '' }), 'description must be 1-2028 characters long, got 0: a job template needs one.'],
   ['invalid jobTemplateId', (s) => template(s, { jobTemplateId: 'fw install' }),
     'jobTemplateId "fw install" must match [a-zA-Z0-9_-]+: letters, digits, \'-\' and \'_\' only.'],
   ['maintenance window of 0 minutes', (s) => template(s, { maintenanceWindows: [{ startTime: 'cron(0 2 ? * SUN *)', duration: Duration.minutes(0) }] }),
@@ -92,5 +92,5 @@ test.each(rows)('bad input: %s', (_name, build, message) => {
   } catch (error) {
     thrown = error;
   }
-  expect((thrown as Error | undefined)?.message).toEqual(message);
+  expect(messageAfterPath(thrown)).toEqual(message);
 });

@@ -48,3 +48,11 @@ export function acknowledgedWildcards(resource: any): string[] {
   const rules: any[] = resource.Metadata?.cdk_nag?.rules_to_suppress ?? [];
   return rules.filter((rule) => rule.id === 'AwsSolutions-IAM5').flatMap((rule) => rule.applies_to);
 }
+
+/**
+ * The text of a construct's validation error after the construct path that
+ * prefixes it (`TestStack/Job: ...`); first-contact.test.ts pins the prefix.
+ */
+export function messageAfterPath(error: unknown): string | undefined {
+  return (error as Error | undefined)?.message.replace(/^TestStack\/\w+: /, '');
+}

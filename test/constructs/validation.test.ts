@@ -67,7 +67,7 @@ const rows: Row[] = [
   ['recipe over 3072', (s) => pkg(s).addVersion('V', { versionName: '1', recipe: long(3073) }),
     'recipe must be at most 3072 characters long, got 3073.'],
   ['DRAFT default version', (s) => pkg(s).addVersion('V', { versionName: '1', status: PackageVersionStatus.DRAFT, isDefaultVersion: true }),
-    'Version "1" cannot be the default version while DRAFT: only a PUBLISHED or DEPRECATED version can be the default.'],
+    'PackageVersion TestStack/Pkg/V: version "1" cannot be the default version while DRAFT: only a PUBLISHED or DEPRECATED version can be the default.'],
   ['two default versions', (s) => {
     const p = pkg(s);
     p.addVersion('V1', { versionName: '1', isDefaultVersion: true });

@@ -1,0 +1,17 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Runs synth-time checks for a construct: an error they throw names the construct (its path),
+ * so that in an app of many packages and jobs the message says which one.
+ */
+export function namingErrors<T>(path: string | IConstruct, check: () => T): T {
+  const where = typeof path === 'string' ? path : path.node.path;
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof Error && !error.message.includes(where)) {
+      error.message = `${where}: ${error.message}`;
+    }
+    throw error;
+  }
+}
