@@ -107,7 +107,8 @@ function scale(packages: number, versionsEach: number, jobs: number): ScaleResul
   };
 }
 
-function main(): void {
+/** Measures the role's policies: per stack, per package, per job, and at scale. */
+export function measureIamSize(): IamSizeResult {
   const fixedChars = total(policySizes(buildStack(1, 1, 0)));
   const charsPerPackage = (total(policySizes(buildStack(41, 1, 0))) - total(policySizes(buildStack(1, 1, 0)))) / 40;
   const charsPerJob = (total(policySizes(buildStack(1, 1, 41))) - total(policySizes(buildStack(1, 1, 1)))) / 40;
@@ -118,7 +119,7 @@ function main(): void {
     charsPerJob: Math.round(charsPerJob),
     scale: [scale(300, 3, 50), scale(300, 10 / 3, 50)],
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return result;
 }
 
-main();
+if (require.main === module) process.stdout.write(`${JSON.stringify(measureIamSize())}\n`);

@@ -114,10 +114,11 @@ export abstract class JobDocument {
    * @example
    * import { JobDocument, PackagePlaceholder, PackageVersion } from 'cdk-iot-package-catalog';
    *
-   * declare const firmware: PackageVersion;
+   * declare const firmware: PackageVersion; // with an artifact and the attribute sha256
    * JobDocument.fromObject({
    *   operation: 'install',
-   *   url: PackagePlaceholder.attribute(firmware, 's3Url'),
+   *   url: PackagePlaceholder.artifactUrl(firmware), // needs presignedUrlConfig on the job
+   *   sha256: PackagePlaceholder.attribute(firmware, 'sha256'),
    * });
    */
   public static fromObject(obj: { [key: string]: any }): JobDocument {

@@ -22,14 +22,18 @@ export class PackagePlaceholder {
    * One attribute of a version:
    * `${aws:iot:package:<packageName>:version:<versionName>:attributes:<key>}`.
    *
+   * Attributes are facts about the version (a checksum, the board it targets); for the
+   * payload itself, use `artifactUrl`, which the job turns into a pre-signed URL.
+   *
    * @example
    * import { JobDocument, PackagePlaceholder, PackageVersion } from 'cdk-iot-package-catalog';
    *
-   * declare const firmware: PackageVersion; // attributes: { s3Url: '...', signature: '...' }
+   * declare const firmware: PackageVersion; // attributes: { sha256: '...', board: 'rev-b' }
    * JobDocument.fromObject({
    *   operation: 'install',
-   *   url: PackagePlaceholder.attribute(firmware, 's3Url'),
-   *   signature: PackagePlaceholder.attribute(firmware, 'signature'),
+   *   url: PackagePlaceholder.artifactUrl(firmware), // the payload: a pre-signed URL of the artifact
+   *   sha256: PackagePlaceholder.attribute(firmware, 'sha256'), // facts about it: attributes
+   *   board: PackagePlaceholder.attribute(firmware, 'board'),
    * });
    *
    * @param version the version, which the job must list in `destinationPackageVersions`
@@ -90,7 +94,7 @@ export class PackagePlaceholder {
    * @example
    * import { JobDocument, PackagePlaceholder } from 'cdk-iot-package-catalog';
    *
-   * JobDocument.fromObject({ operation: 'install', url: PackagePlaceholder.soleVersionAttribute('s3Url') });
+   * JobDocument.fromObject({ operation: 'install', sha256: PackagePlaceholder.soleVersionAttribute('sha256') });
    *
    * @param key the attribute key: `[a-zA-Z0-9:_-]+`
    */

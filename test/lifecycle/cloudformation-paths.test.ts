@@ -126,6 +126,22 @@ describe('the rollback of a failed replacement returns to the previous resource'
   });
 });
 
+describe('a package that already exists in the account', () => {
+  test('a first deploy over someone else\'s package fails, says how to import it, and leaves it as it was', async () => {
+    await sdk.send(new CreatePackageCommand({ packageName: 'fw', description: 'theirs', tags: { team: 'other' } }));
+    const before = snapshot().packages;
+
+    const result = await deploy({ packages: [FW] });
+
+    expect(result.failure).toContain('Package fw already exists in this account and region, and this stack did not create it. ' +
+      'To use it, import it with SoftwarePackage.fromPackageName(this, \'Package\', \'fw\'); to create a new package, choose another packageName.');
+    expect(result.status).toEqual('ROLLBACK_COMPLETE');
+    // The rollback's delete of the failed resource leaves their package, description and tags alone.
+    expect(snapshot().packages).toEqual(before);
+    expect(cloud.iam.denials).toEqual([]);
+  });
+});
+
 describe('a change the service cannot undo', () => {
   const withDraft = (status: PackageVersionStatus, attributes: Record<string, string>): MatrixSpec => ({
     packages: [{ ...FW, versions: [...FW.versions, { id: 'V2', versionName: '1.1.0', status, attributes }] }],
