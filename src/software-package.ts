@@ -1,4 +1,4 @@
-import { IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { IResource, Lazy, Names, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PackageVersion, PackageVersionOptions } from './package-version';
@@ -132,9 +132,6 @@ abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage,
   }
 }
 
-/** The literal package names of an app, by account and region: each may be created once. */
-const PACKAGE_NAME_CLAIMS = new WeakMap<IConstruct, Map<string, SoftwarePackage>>();
-
 /**
  * A software package in the AWS IoT Software Package Catalog.
  *
@@ -228,11 +225,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
    */
   private claimPackageName(packageName: string): void {
     if (Token.isUnresolved(packageName)) return;
-    const stack = Stack.of(this);
-    let claims = PACKAGE_NAME_CLAIMS.get(this.node.root);
-    if (!claims) PACKAGE_NAME_CLAIMS.set(this.node.root, claims = new Map());
-    const key = JSON.stringify([stack.account, stack.region, packageName]);
-    const other = claims.get(key);
+    const other = PackageCatalogProvider.of(this).claimPackageName(this, packageName);
     if (other) {
       throw new Error(
         `Package name ${JSON.stringify(packageName)} is declared twice for the same account and region: ${other.node.path} and ` +
@@ -240,7 +233,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
         `SoftwarePackage.fromPackageName(scope, id, ${JSON.stringify(packageName)}).`,
       );
     }
-    claims.set(key, this);
   }
+
 
 }

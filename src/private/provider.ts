@@ -112,6 +112,8 @@ export class PackageCatalogProvider extends Construct {
   /** The stack's package configuration, and its jobs: a job waits for the configuration. */
   private packageConfiguration?: IConstruct;
   private readonly jobs: IConstruct[] = [];
+  /** The stack's packages by literal name. */
+  private readonly packagesByName = new Map<string, IConstruct>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -184,6 +186,23 @@ export class PackageCatalogProvider extends Construct {
   public setPackageConfiguration(configuration: IConstruct): void {
     this.packageConfiguration = configuration;
     for (const job of this.jobs) job.node.addDependency(configuration);
+  }
+
+  /**
+   * Records a package of the stack by its literal name, and returns the package of the app
+   * that already has that name in the same account and region, if any. Environment-agnostic
+   * stacks count as one environment, since they may deploy to the same place.
+   */
+  public claimPackageName(pkg: IConstruct, packageName: string): IConstruct | undefined {
+    const stack = Stack.of(this);
+    let other: IConstruct | undefined;
+    for (const provider of providersOfApp(this.node.root)) {
+      const providerStack = Stack.of(provider);
+      if (providerStack.account !== stack.account || providerStack.region !== stack.region) continue;
+      other ??= provider.packagesByName.get(packageName);
+    }
+    if (!other) this.packagesByName.set(packageName, pkg);
+    return other;
   }
 
   /** Records a job of the stack: it waits for the stack's package configuration, if any. */
@@ -374,4 +393,22 @@ export interface JobGrants {
   readonly jobTemplateArn?: string;
   readonly passRoles: iam.IRole[];
   readonly documents: ReadonlyArray<{ readonly bucket: s3.IBucket; readonly key: string }>;
+}
+
+/** The providers of an app's stacks: only stacks are searched, never what they hold. */
+function providersOfApp(root: IConstruct): PackageCatalogProvider[] {
+  const providers: PackageCatalogProvider[] = [];
+  const visit = (scope: IConstruct) => {
+    for (const child of scope.node.children) {
+      if (Stack.isStack(child)) {
+        const provider = child.node.tryFindChild(PROVIDER_ID);
+        if (provider instanceof PackageCatalogProvider) providers.push(provider);
+      }
+      // A stack's children other than nested stacks and stages hold no stacks; stages and
+      // constructs that group stacks do.
+      if (!Stack.isStack(child) || child.nested) visit(child);
+    }
+  };
+  visit(root);
+  return providers;
 }

@@ -5,7 +5,7 @@
  * names its construct.
  */
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ENV } from './util';
@@ -89,6 +89,14 @@ describe('one package name, two stacks', () => {
     ['another account', ENV, { ...ENV, account: '210987654321' }],
   ])('in %s is two packages', (_where, env1, env2) => {
     expect(() => twoStacks(env1, env2)).not.toThrow();
+  });
+
+  test('a stack inside a Stage of the app counts too', () => {
+    const app = new App();
+    new SoftwarePackage(new Stack(app, 'One', { env: ENV }), 'Firmware', { packageName: 'fw' });
+    const stage = new Stage(app, 'Prod', { env: ENV });
+    expect(() => new SoftwarePackage(new Stack(stage, 'Two'), 'Firmware', { packageName: 'fw' }))
+      .toThrow('One/Firmware and Prod/Two/Firmware would both create it');
   });
 
   test('twice in one stack fails too', () => {
