@@ -23,6 +23,8 @@ export interface JobProps {
   readonly timeoutConfig?: TimeoutConfig;
   readonly jobExecutionsRetryConfig?: JobExecutionsRetryConfig;
   readonly forceDelete: boolean;
+  /** The tags the app gives the job (the owner tag is added on create). */
+  readonly tags: Record<string, string>;
 }
 
 export /** Drops undefined members, so that rendered configurations compare and send cleanly. */
@@ -58,7 +60,7 @@ export function normalizedScheduling(config: SchedulingConfig | undefined): Sche
 }
 
 export function settingsOf(actual: ActualJob): JobProps {
-  return { jobId: '', forceDelete: false, ...actual.settings };
+  return { jobId: '', forceDelete: false, tags: {}, ...actual.settings };
 }
 
 /** The settings that cannot change in place on which two jobs differ. */

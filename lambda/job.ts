@@ -19,9 +19,10 @@ import { ActualJob, clean, differences, IMMUTABLE, inPlaceChanges, JobProps, nor
 import { errorName, ForbiddenChangeError, ifExists, isAccessDenied, isNotFound, ResourceError } from './shared/errors';
 import { iotArnOf, positiveIntegerSetting } from './shared/event';
 import { CreateEvent, DeleteEvent, HandlerContext, ResourceHandler, ResourceResult, UpdateEvent } from './shared/handler-types';
-import { actualTags, isOwnedBy, withOwnerTag } from './shared/ownership';
+import { actualTags, isOwnedBy, userTags, withOwnerTag } from './shared/ownership';
 import { Delivered, PropertyReader } from './shared/properties';
 import { isRollingBack } from './shared/stack-status';
+import { updateTags } from './shared/tags';
 import { JobWithPackagesAttributes, JobWithPackagesProperties, parsePackageVersionArn, RESOURCE_TYPES } from '../src/private/contract';
 
 type Type = typeof RESOURCE_TYPES.jobWithPackages;
@@ -58,6 +59,7 @@ function parseProps(properties: Delivered<JobWithPackagesProperties> | undefined
   const retry = read.object('JobExecutionsRetryConfig');
   return {
     jobId: read.string('JobId'),
+    tags: read.map('Tags'),
     targets: read.list('Targets'),
     targetSelection: read.oneOf('TargetSelection', values(TargetSelection), 'SNAPSHOT'),
     destinationPackageVersions: read.list('DestinationPackageVersions'),
@@ -158,7 +160,7 @@ async function checkVersions(iot: IoTClient, jobId: string, arns: string[]): Pro
 async function create(context: HandlerContext<CreateEvent<Type> | UpdateEvent<Type>>): Promise<ResourceResult<Type>> {
   const props = parseProps(context.event.ResourceProperties);
   await checkVersions(context.iot, props.jobId, props.destinationPackageVersions);
-  const tags = withOwnerTag(context.event, {});
+  const tags = withOwnerTag(context.event, props.tags);
   try {
     const created = await context.iot.send(new CreateJobCommand({
       jobId: props.jobId,
@@ -190,7 +192,8 @@ async function create(context: HandlerContext<CreateEvent<Type> | UpdateEvent<Ty
  * has the settings that cannot change: it is updated in place. Anything else is refused.
  */
 async function adopt(context: HandlerContext, props: JobProps): Promise<ResourceResult<Type>> {
-  const owned = isOwnedBy(context.event, await actualTags(context.iot, jobArnOf(context, props.jobId)));
+  const tags = await actualTags(context.iot, jobArnOf(context, props.jobId)) ?? {};
+  const owned = isOwnedBy(context.event, tags);
   const actual = owned ? await describeJob(context.iot, props.jobId) : undefined;
   if (!actual || differences(props, actual).length > 0) {
     throw new ResourceError(
@@ -199,6 +202,7 @@ async function adopt(context: HandlerContext, props: JobProps): Promise<Resource
     );
   }
   await updateInPlace(context, props, settingsOf(actual));
+  await updateTags(context.iot, jobArnOf(context, props.jobId), userTags(tags), props.tags);
   return result(context, props.jobId);
 }
 
@@ -259,6 +263,9 @@ async function update(context: HandlerContext<UpdateEvent<Type>>): Promise<Resou
     }
   }
   await updateInPlace(context, props, current!);
+  // Attempted tags of another job say nothing about this one's: read what it carries.
+  const tagsBefore = previous ? previous.tags : userTags(await actualTags(context.iot, jobArnOf(context, props.jobId)) ?? {});
+  await updateTags(context.iot, jobArnOf(context, props.jobId), tagsBefore, props.tags);
   return result(context, props.jobId);
 }
 

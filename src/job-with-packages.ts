@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnDeletionPolicy, CfnResource, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnDeletionPolicy, CfnResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOptionsBase } from './job-config';
@@ -12,7 +12,7 @@ import { declaredVersion, versionIdentity } from './private/internals';
 import { validateAndRenderScheduling, validateAndRenderShared } from './private/job-render';
 import { packageArn, PackageCatalogProvider, packageVersionArn } from './private/provider';
 import {
-  validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
+  tagErrors, validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
 } from './private/validation';
 
 /**
@@ -154,7 +154,7 @@ abstract class JobWithPackagesBase extends Resource implements IJobWithPackages 
  *
  * @resource Custom::IotJobWithPackages
  */
-export class JobWithPackages extends JobWithPackagesBase {
+export class JobWithPackages extends JobWithPackagesBase implements ITaggable {
   /**
    * Imports an existing job by id, in the account and region of the scope's stack.
    */
@@ -185,9 +185,16 @@ export class JobWithPackages extends JobWithPackagesBase {
 
   public readonly jobId: string;
   public readonly jobArn: string;
+  /**
+   * Tags of the job, applied through the IoT API. Use `Tags.of(job).add(key, value)`; a change
+   * of tags updates the job in place.
+   */
+  public readonly tags: TagManager;
 
   constructor(scope: Construct, id: string, props: JobWithPackagesProps) {
     super(scope, id);
+    this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.jobWithPackages);
+    this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
     const { shared, scheduling, document } = namingErrors(this, () => {
       validateJobIdentifier('jobId', props.jobId);
       validateJobDescription(props.description);
@@ -259,6 +266,7 @@ export class JobWithPackages extends JobWithPackagesBase {
       Description: props.description,
       ...shared,
       ForceDelete: props.forceDelete ? 'true' : 'false',
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
     const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.jobWithPackages,

@@ -197,6 +197,7 @@ export interface JobWithPackagesProperties {
   readonly SchedulingConfig?: JobSchedulingConfigProperty;
   /** Whether Delete force-cancels executions in progress and force-deletes the job. */
   readonly ForceDelete: BooleanString;
+  readonly Tags?: Record<string, string>;
 }
 
 export interface JobWithPackagesAttributes {

@@ -11,6 +11,7 @@ const CANARY = 'arn:aws:iot:us-east-1:123456789012:thinggroup/canary';
 
 const job = (changes: Partial<JobProps> = {}): JobProps => ({
   jobId: 'rollout',
+  tags: {},
   targets: [FLEET],
   targetSelection: 'SNAPSHOT',
   destinationPackageVersions: [V1],
