@@ -1,4 +1,4 @@
-import { ArnFormat, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { JobDocument, JobMaintenanceWindow, JobWithPackagesOptionsBase } from './job-config';
@@ -8,7 +8,7 @@ import { generatedId } from './private/generated-id';
 import { versionIdentity } from './private/internals';
 import { renderMaintenanceWindows, validateAndRenderShared } from './private/job-render';
 import {
-  validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow,
+  tagErrors, validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateMaintenanceWindow,
 } from './private/validation';
 
 /**
@@ -49,8 +49,8 @@ export interface JobTemplateWithPackagesProps extends JobWithPackagesOptionsBase
    * template on any change. A replacement with the same explicit id fails (the id is taken
    * until the old template is deleted), so leave it generated unless it must be known.
    *
-   * @default - an id derived from the construct path and a hash of the properties, so that a
-   * change gives a new id and the replacement succeeds
+   * @default - an id derived from the construct path and a hash of the properties and tags,
+   * so that a change gives a new id and the replacement succeeds
    */
   readonly jobTemplateId?: string;
 
@@ -153,10 +153,17 @@ export class JobTemplateWithPackages extends Resource implements IJobTemplateWit
       maintenanceWindows: windows?.map((w) => ({ startTime: w.StartTime, durationInMinutes: w.DurationInMinutes })),
     };
     // Every property is create-only: the id must change with the versions' names, which their
-    // ARN attributes do not show at synth.
-    const identity = { ...settings, destinationPackageVersions: props.destinationPackageVersions.map(versionIdentity) };
+    // ARN attributes do not show at synth, and with the tags, which Tags.of adds after this.
+    let resource: iot.CfnJobTemplate | undefined;
+    const identity = {
+      ...settings,
+      destinationPackageVersions: props.destinationPackageVersions.map(versionIdentity),
+      tags: Lazy.any({ produce: () => resource?.tags.renderTags() }),
+    };
     const jobTemplateId = props.jobTemplateId ?? generatedId(this, identity).id;
-    const resource = new iot.CfnJobTemplate(this, 'Resource', { jobTemplateId, ...settings });
+    resource = new iot.CfnJobTemplate(this, 'Resource', { jobTemplateId, ...settings });
+    const tags = resource.tags;
+    this.node.addValidation({ validate: () => tagErrors(tags.tagValues(), { ownerTag: false }) });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
 
     this.jobTemplateId = jobTemplateId;

@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import {
   IPackageVersion,
   JobDocument,
@@ -53,6 +53,8 @@ export interface TemplateSpec {
   readonly description: string;
   /** Ids of the stack's versions the template names. @default every version of the stack */
   readonly versions?: string[];
+  /** Tags given to the template with `Tags.of`. @default none */
+  readonly tags?: Record<string, string>;
 }
 
 export interface JobsSpec {
@@ -99,6 +101,7 @@ export function jobsApp(spec: JobsSpec) {
       destinationPackageVersions: pick(spec.template.versions),
       document: JobDocument.fromObject(DOCUMENT),
     });
+    for (const [key, value] of Object.entries(spec.template?.tags ?? {})) Tags.of(template!).add(key, value);
 
     if (spec.job) {
       const job = spec.job;

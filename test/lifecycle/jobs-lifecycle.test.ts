@@ -445,6 +445,24 @@ describe('JobTemplateWithPackages', () => {
     expect(snapshot.jobTemplates.map((t) => [t.jobTemplateId, t.destinationPackageVersions])).toEqual([[newTemplate, [V2]]]);
     expect(snapshot.jobs.map((j) => [j.jobId, j.jobTemplateArn])).toEqual([[jobId(), `${IOT_ARN}:jobtemplate/${newTemplate}`]]);
   });
+  test('a change of a template\'s tags replaces it under a new id (tags are create-only), the old one gone', async () => {
+    // GIVEN
+    await deploy({ ...withTemplate, job: undefined, template: { ...withTemplate.template!, tags: { stage: 'canary' } } });
+    const oldTemplate = resourceOfType('AWS::IoT::JobTemplate').physicalId;
+    expect(cloud.iot.snapshot().jobTemplates.map((t) => t.tags)).toEqual([{ stage: 'canary' }]);
+
+    // WHEN
+    const result = await deploy({ ...withTemplate, job: undefined, template: { ...withTemplate.template!, tags: { stage: 'fleet' } } });
+
+    // THEN
+    expect(result.failure).toBeUndefined();
+    expect(result.status).toEqual('UPDATE_COMPLETE');
+    const newTemplate = resourceOfType('AWS::IoT::JobTemplate').physicalId;
+    expect(newTemplate).not.toEqual(oldTemplate);
+    expect(cloud.iot.snapshot().jobTemplates.map((t) => [t.jobTemplateId, t.tags])).toEqual([[newTemplate, { stage: 'fleet' }]]);
+    expect(cloud.iam.denials).toEqual([]);
+  });
+
   test('a new versionName for a version the template names replaces the template (a new id: the old one is still taken)', async () => {
     // GIVEN
     await deploy({ ...withTemplate, job: undefined });

@@ -42,12 +42,18 @@ export function validateAttributes(attributes: Record<string, string> | undefine
   }
 }
 
-/** The errors of a rendered tag set, for `node.addValidation` (tags arrive through aspects). */
-export function tagErrors(tags: Record<string, string>): string[] {
+/**
+ * The errors of a rendered tag set, for `node.addValidation` (tags arrive through aspects).
+ * Resources the handler creates carry its owner tag as the 50th; native resources hold all 50.
+ */
+export function tagErrors(tags: Record<string, string>, options: { ownerTag: boolean } = { ownerTag: true }): string[] {
   const errors: string[] = [];
   const keys = Object.keys(tags);
-  if (keys.length > CATALOG_LIMITS.tagCount) {
-    errors.push(`at most ${CATALOG_LIMITS.tagCount} tags are allowed (a resource holds 50, one of them the stack's ${OWNER_TAG_KEY}), got ${keys.length}.`);
+  const maxCount = options.ownerTag ? CATALOG_LIMITS.tagCount : CATALOG_LIMITS.tagCount + 1;
+  if (keys.length > maxCount) {
+    errors.push(options.ownerTag
+      ? `at most ${maxCount} tags are allowed (a resource holds 50, one of them the stack's ${OWNER_TAG_KEY}), got ${keys.length}.`
+      : `at most ${maxCount} tags are allowed, got ${keys.length}.`);
   }
   for (const key of keys) {
     if (Token.isUnresolved(key)) continue;
