@@ -4,9 +4,11 @@
  * update, destroy, and print the catalog and the API calls at each step. No AWS account needed.
  */
 import { buildApp, Release } from './firmware-app';
+import { buildRolloutApp, RolloutStage } from './staged-rollout';
 import { LocalCloud } from '../local-cloud';
 
 const STACK = 'FirmwareCatalog';
+const ROLLOUT_STACK = 'PumpFirmwareRollout';
 
 async function main() {
   const cloud = await LocalCloud.start();
@@ -18,6 +20,13 @@ async function main() {
       if (result.status !== 'DELETE_COMPLETE') throw new Error(`destroy ended ${result.status}: ${result.failure}`);
       return result.status;
     });
+    await step(cloud, '4. cdk deploy PumpFirmwareRollout (a staged rollout: 2.0.0 on the canary group first)', () => deployRollout(cloud, 'canary'));
+    await step(cloud, '5. cdk deploy PumpFirmwareRollout (then every pump not on 2.0.0, through a dynamic thing group)', () => deployRollout(cloud, 'fleet'));
+    await step(cloud, '6. cdk destroy PumpFirmwareRollout', async () => {
+      const result = await cloud.harness.destroy(ROLLOUT_STACK);
+      if (result.status !== 'DELETE_COMPLETE') throw new Error(`destroy ended ${result.status}: ${result.failure}`);
+      return result.status;
+    }, ROLLOUT_STACK);
   } finally {
     await cloud.stop();
   }
@@ -32,11 +41,37 @@ async function deploy(cloud: LocalCloud, release: Release): Promise<string> {
   return result.status;
 }
 
-async function step(cloud: LocalCloud, title: string, action: () => Promise<string>) {
+/** What a step prints after its header, besides the catalog and the calls. */
+let afterHeader: (() => void) | undefined;
+
+/** Deploys a stage of the staged-rollout example, and prints the queries, groups and metrics it declares. */
+async function deployRollout(cloud: LocalCloud, stage: RolloutStage): Promise<string> {
+  let declared: Array<{ kind: string; name: string; detail: string }> = [];
+  const assembly = cloud.synth((outdir) => {
+    const built = buildRolloutApp(stage, outdir);
+    declared = built.stack.declared;
+    return built.app;
+  });
+  const result = await cloud.harness.deploy(assembly, ROLLOUT_STACK);
+  if (!result.status.endsWith('_COMPLETE') || result.status.includes('ROLLBACK')) {
+    throw new Error(`deploy ended ${result.status}: ${result.failure}`);
+  }
+  const indexing = cloud.iot.snapshot().indexingConfiguration.thingIndexingConfiguration;
+  afterHeader = () => {
+    console.log(`\n    Fleet indexing: ${indexing.thingIndexingMode}, named shadows: ${(indexing.filter?.namedShadowNames ?? []).join(', ') || 'none'}`);
+    console.log('\n    Device queries the stack declares (over the $package shadow)');
+    printTable(['kind', 'name', 'query'], declared.map((d) => [d.kind, d.name, d.detail]));
+  };
+  return result.status;
+}
+
+async function step(cloud: LocalCloud, title: string, action: () => Promise<string>, stack = title.includes(ROLLOUT_STACK) ? ROLLOUT_STACK : STACK) {
   cloud.iot.clearCalls();
   const started = Date.now();
   const status = await action();
-  console.log(`\n=== ${title}\n    stack ${STACK}: ${status} in ${Date.now() - started} ms`);
+  console.log(`\n=== ${title}\n    stack ${stack}: ${status} in ${Date.now() - started} ms`);
+  afterHeader?.();
+  afterHeader = undefined;
   printCatalog(cloud);
   printCalls(cloud);
 }

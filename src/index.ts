@@ -7,3 +7,6 @@ export * from './package-configuration';
 export * from './job-with-packages';
 export * from './job-template-with-packages';
 export * from './package-placeholder';
+export * from './device-query';
+export * from './dynamic-thing-group';
+export * from './package-adoption';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageConfigurationProperties, PackageFleetIndexingProperties, RESOURCE_TYPES } from './private/contract';
 import { acknowledgeWildcardResource } from './private/nag';
+import { providePackageShadowIndex } from './private/package-shadow-index';
 import { PackageCatalogProvider } from './private/provider';
 
 /** The reserved named shadow in which jobs record the package versions of a thing. */
@@ -99,12 +100,13 @@ export class PackageConfiguration extends Resource {
 
     if (props.fleetIndexing) {
       const indexingProperties: PackageFleetIndexingProperties = { ShadowName: PACKAGE_SHADOW_NAME };
-      provider.createResource(this, 'FleetIndexing', {
+      const fleetIndexing = provider.createResource(this, 'FleetIndexing', {
         resourceType: RESOURCE_TYPES.packageFleetIndexing,
         properties: indexingProperties,
         removalPolicy,
         grants: [provider.grantAccountSetting(this, 'FleetIndexingHandlerPolicy', ['iot:UpdateIndexingConfiguration'])],
       });
+      providePackageShadowIndex(fleetIndexing);
     }
   }
 

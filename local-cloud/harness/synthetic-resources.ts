@@ -23,6 +23,8 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::IoT::SoftwarePackage': 'PackageName',
   'AWS::IoT::Thing': 'ThingName',
   'AWS::IoT::ThingGroup': 'ThingGroupName',
+  'AWS::IoT::FleetMetric': 'MetricName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::IoT::Policy': 'PolicyName',
 };
 
@@ -36,6 +38,7 @@ const ARN_FORMATS: Record<string, (name: string, env: AccountEnvironment) => str
   'AWS::IoT::SoftwarePackage': (n, e) => `arn:${e.partition}:iot:${e.region}:${e.accountId}:package/${n}`,
   'AWS::IoT::JobTemplate': (n, e) => `arn:${e.partition}:iot:${e.region}:${e.accountId}:jobtemplate/${n}`,
   'AWS::IoT::ThingGroup': (n, e) => `arn:${e.partition}:iot:${e.region}:${e.accountId}:thinggroup/${n}`,
+  'AWS::IoT::FleetMetric': (n, e) => `arn:${e.partition}:iot:${e.region}:${e.accountId}:fleetmetric/${n}`,
 };
 
 export function physicalIdFor(

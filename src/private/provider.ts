@@ -89,6 +89,23 @@ const MAIN_POLICY_RESERVE = 2_200;
  * IAM's size limits, and each resource waits for the policy that holds its grants.
  */
 export class PackageCatalogProvider extends Construct {
+  /** The providers of an app's stacks: only stages and stacks are searched, never what a stack holds. */
+  public static allInApp(root: IConstruct): PackageCatalogProvider[] {
+    const providers: PackageCatalogProvider[] = [];
+    const visit = (scope: IConstruct) => {
+      for (const child of scope.node.children) {
+        if (Stack.isStack(child)) {
+          const provider = child.node.tryFindChild(PROVIDER_ID);
+          if (provider instanceof PackageCatalogProvider) providers.push(provider);
+        }
+        // A stack holds stacks only as nested stacks; stages and plain constructs may hold stacks.
+        if (!Stack.isStack(child) || child.nested) visit(child);
+      }
+    };
+    visit(root);
+    return providers;
+  }
+
   /** The stack's provider, created on first use. */
   public static of(scope: IConstruct): PackageCatalogProvider {
     const stack = Stack.of(scope);
@@ -114,6 +131,8 @@ export class PackageCatalogProvider extends Construct {
   private readonly jobs: IConstruct[] = [];
   /** The stack's packages by literal name. */
   private readonly packagesByName = new Map<string, IConstruct>();
+  /** The stack's fleet indexing of the `$package` shadow, if a package configuration declares it. */
+  public packageShadowIndexing?: IConstruct;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -196,7 +215,7 @@ export class PackageCatalogProvider extends Construct {
   public claimPackageName(pkg: IConstruct, packageName: string): IConstruct | undefined {
     const stack = Stack.of(this);
     let other: IConstruct | undefined;
-    for (const provider of providersOfApp(this.node.root)) {
+    for (const provider of PackageCatalogProvider.allInApp(this.node.root)) {
       const providerStack = Stack.of(provider);
       if (providerStack.account !== stack.account || providerStack.region !== stack.region) continue;
       other ??= provider.packagesByName.get(packageName);
@@ -395,20 +414,3 @@ export interface JobGrants {
   readonly documents: ReadonlyArray<{ readonly bucket: s3.IBucket; readonly key: string }>;
 }
 
-/** The providers of an app's stacks: only stacks are searched, never what they hold. */
-function providersOfApp(root: IConstruct): PackageCatalogProvider[] {
-  const providers: PackageCatalogProvider[] = [];
-  const visit = (scope: IConstruct) => {
-    for (const child of scope.node.children) {
-      if (Stack.isStack(child)) {
-        const provider = child.node.tryFindChild(PROVIDER_ID);
-        if (provider instanceof PackageCatalogProvider) providers.push(provider);
-      }
-      // A stack's children other than nested stacks and stages hold no stacks; stages and
-      // constructs that group stacks do.
-      if (!Stack.isStack(child) || child.nested) visit(child);
-    }
-  };
-  visit(root);
-  return providers;
-}

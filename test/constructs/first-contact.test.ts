@@ -6,11 +6,13 @@
  */
 import * as path from 'path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ENV } from './util';
 import {
-  JobDocument, JobTargets, JobTemplateWithPackages, JobWithPackages, PackageConfiguration, PackagePlaceholder, PackageVersion,
+  DeviceQuery, DynamicThingGroup, JobDocument, JobTargetSelection, JobTargets, JobTemplateWithPackages, JobWithPackages, PackageAdoption,
+  PackageConfiguration, PackagePlaceholder, PackageVersion,
   PackageVersionArtifact, PackageVersionSbom, PackageVersionStatus, SoftwarePackage,
 } from '../../src';
 
@@ -45,6 +47,15 @@ function everything(): App {
     timeoutConfig: { inProgressTimeout: Duration.hours(2) },
   });
   new JobWithPackages(stack, 'FromTemplate', { targets: [JobTargets.thing(stack, 'one')], destinationPackageVersions: [v1], jobTemplate: template });
+  const notOnV1 = new DynamicThingGroup(stack, 'NotOnV1', { query: DeviceQuery.notRunningVersion(v1) });
+  new JobWithPackages(stack, 'Upgrade', {
+    targets: [notOnV1.thingGroupArn],
+    targetSelection: JobTargetSelection.CONTINUOUS,
+    destinationPackageVersions: [v1],
+    document: JobDocument.fromObject({}),
+  });
+  const adoption = new PackageAdoption(stack, 'Adoption', { package: firmware, versions: [v1] });
+  new cloudwatch.Dashboard(stack, 'Dashboard').addWidgets(adoption.widget());
   const ci = new iam.Role(stack, 'Ci', { assumedBy: new iam.AccountRootPrincipal() });
   SoftwarePackage.fromPackageName(stack, 'Other', 'other').grantRead(ci);
   PackageVersion.fromPackageVersionArn(stack, 'OtherVersion', 'arn:aws:iot:us-east-1:123456789012:package/other/version/2.0.0').grantCreateJob(ci);

@@ -11,8 +11,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { measureIamSize } from '../../bench/iam-size';
 import {
-  JobDocument, JobEndBehavior, JobExecutionFailureType, JobRetryFailureType, JobTargets, JobTemplateWithPackages, JobWithPackages,
-  PackageConfiguration, PackagePlaceholder, PackageVersion, PackageVersionArtifact, PackageVersionStatus, SoftwarePackage,
+  DeviceQuery, DynamicThingGroup, JobDocument, JobEndBehavior, JobExecutionFailureType, JobRetryFailureType, JobTargets,
+  JobTemplateWithPackages, JobWithPackages,
+  PackageAdoption, PackageConfiguration, PackagePlaceholder, PackageVersion, PackageVersionArtifact, PackageVersionStatus,
+  SoftwarePackage,
 } from '../../src';
 import * as validation from '../../src/private/validation';
 
@@ -85,6 +87,13 @@ describe('what each construct adds to the template', () => {
     '`PackageConfiguration`': () => added((s) => pkg(s), (s) => { pkg(s); new PackageConfiguration(s, 'C'); }),
     '`fleetIndexing: true` on the configuration': () => added(
       (s) => new PackageConfiguration(s, 'C'), (s) => new PackageConfiguration(s, 'C', { fleetIndexing: true })),
+    '`DynamicThingGroup`': () => added((s) => new PackageConfiguration(s, 'C', { fleetIndexing: true }), (s) => {
+      new PackageConfiguration(s, 'C', { fleetIndexing: true });
+      new DynamicThingGroup(s, 'G', { query: DeviceQuery.inThingGroup('fleet') });
+    }),
+    '`PackageAdoption`': () => added((s) => version(s), (s) => {
+      new PackageAdoption(s, 'A', { package: SoftwarePackage.fromPackageName(s, 'I', 'p'), versions: [version(s)], assumeFleetIndexing: true });
+    }),
     'a package whose grants no longer fit the handler\'s inline policy': () => {
       const n = firstOverflow();
       return added(packages(n - 1), packages(n)).filter((t) => t !== 'Custom::IotSoftwarePackage');
@@ -262,6 +271,25 @@ describe('limits checked at synth', () => {
       [(s) => job(s, { schedulingConfig: { startTime: 'tomorrow' } }), 'S/J: schedulingConfig.startTime "tomorrow" must be a date and time as YYYY-MM-DDTHH:MM (UTC).'],
       [(s) => job(s, { schedulingConfig: { endBehavior: JobEndBehavior.CANCEL } }), 'S/J: schedulingConfig.endBehavior CANCEL needs an endTime.'],
     ],
+    '`DeviceQuery`': [
+      [() => DeviceQuery.ofThingType('pump sensor'), 'thingTypeName "pump sensor" must match [a-zA-Z0-9:_-]+: letters, digits, \':\', \'_\' and \'-\' only.'],
+      [() => DeviceQuery.withAttribute('owner', 'ops@example'), 'attribute value "ops@example" holds "@", which fleet-indexing queries cannot search for.'],
+      [(s) => { const v = published(s); DeviceQuery.allOf(DeviceQuery.runningVersion(v), DeviceQuery.notRunningVersion(v)); },
+        'No device both runs and does not run version "1.0.0" of package "fw".'],
+      [() => DeviceQuery.anyOf(...Array.from({ length: 13 }, (_, i) => DeviceQuery.inThingGroup(`g${i}`))),
+        'A fleet-indexing query can have at most 12 terms, this one has 13'],
+    ],
+    '`DynamicThingGroup`, `PackageAdoption`': [
+      [(s) => new DynamicThingGroup(s, 'G', { query: DeviceQuery.inThingGroup('fleet') }),
+        'DynamicThingGroup S/G queries the $package shadow, which fleet indexing must index before it matches any device.'],
+      [(s) => new DynamicThingGroup(s, 'G', { query: DeviceQuery.inThingGroup('fleet'), description: 'x'.repeat(2029), assumeFleetIndexing: true }),
+        'S/G: description must be 1-2028 characters long, got 2029.'],
+    ],
+    '`PackageAdoption`': [
+      [(s) => new PackageAdoption(s, 'A', { package: pkg(s), versions: [], assumeFleetIndexing: true }), 'S/A: versions must list at least 1 version.'],
+      [(s) => { const v = published(s); new PackageAdoption(s, 'A', { package: v.stack.node.findChild('P') as SoftwarePackage, versions: [v], period: Duration.seconds(90), assumeFleetIndexing: true }); },
+        'S/A: period must be whole minutes, got 90 seconds.'],
+    ],
     '`PackageConfiguration`': [
       [(s) => { new PackageConfiguration(s, 'A'); new PackageConfiguration(s, 'B'); },
         'There can be only one PackageConfiguration per account and region: S/A and S/B both configure account 123456789012 in region us-east-1.'],
@@ -327,5 +355,25 @@ describe('IAM figures', () => {
     expect(README).toContain(`about ${thousands(size.fixedChars)} for a stack of one package, then ${size.charsPerPackage} per package and ` +
       `${size.charsPerJob} per job; 300 packages of 3 versions and 50 jobs: ${thousands(stack.inlineChars)} inline and ` +
       `${stack.managedPolicies} managed policies of at most ${thousands(stack.largestManagedChars)}`);
+  });
+});
+
+describe('who runs which version', () => {
+  test('each question\'s query string is what DeviceQuery renders', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const firmware = new SoftwarePackage(stack, 'Firmware', { packageName: 'pump-firmware' });
+    const v1 = firmware.addVersion('V1', { versionName: '1.0.0' });
+    const v2 = firmware.addVersion('V2', { versionName: '2.0.0' });
+    const Q = DeviceQuery;
+    const queries: Record<string, DeviceQuery> = {
+      'which devices run 1.0.0?': Q.runningVersion(v1),
+      'which have any version of the package?': Q.runningAnyVersionOf(firmware),
+      'which have never installed it?': Q.runningNoVersionOf(firmware),
+      'which pumps are not on 2.0.0 yet?': Q.allOf(Q.ofThingType('pump'), Q.notRunningVersion(v2)),
+      'which canary devices still run 1.0.0 or nothing?': Q.allOf(Q.inThingGroup('canary'), Q.anyOf(Q.runningVersion(v1), Q.runningNoVersionOf(firmware))),
+    };
+    const table = readmeTable('Who runs which version');
+    expect(table.map(([question]) => question)).toEqual(Object.keys(queries));
+    for (const [question, , queryString] of table) expect(`\`${queries[question].queryString}\``).toEqual(queryString);
   });
 });

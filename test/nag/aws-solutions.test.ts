@@ -1,16 +1,21 @@
 import * as path from 'path';
 import { App, Aspects, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecks2, NagSuppressions } from 'cdk-nag2';
 import { IConstruct } from 'constructs';
 import {
+  DeviceQuery,
+  DynamicThingGroup,
   JobDocument,
+  JobTargetSelection,
   JobTargets,
   JobTemplateWithPackages,
   JobWithPackages,
+  PackageAdoption,
   PackageConfiguration,
   PackageVersionArtifact,
   PackageVersionSbom,
@@ -46,6 +51,15 @@ function everyConstruct(app: App, environmentAgnostic = false): Stack {
     destinationPackageVersions: [v1],
     document,
   });
+  const stillOnOlder = new DynamicThingGroup(stack, 'NotOnV1', { query: DeviceQuery.notRunningVersion(v1) });
+  new JobWithPackages(stack, 'Upgrade', {
+    targets: [stillOnOlder.thingGroupArn],
+    targetSelection: JobTargetSelection.CONTINUOUS,
+    destinationPackageVersions: [v1],
+    document,
+  });
+  const adoption = new PackageAdoption(stack, 'Adoption', { package: pkg, versions: [v1] });
+  new cloudwatch.Dashboard(stack, 'Dashboard').addWidgets(adoption.widget());
   void configuration;
   return stack;
 }
