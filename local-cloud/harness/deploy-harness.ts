@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
+import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { FileAssetDestination, readStackArtifact, StackArtifact, Template, TemplateResource } from './assembly';
 import { CloudFormationEndpoint, StackDescription } from './cloudformation-endpoint';
@@ -87,6 +88,12 @@ export interface HarnessOptions {
   readonly duplicateDelivery?: boolean | ((event: CustomResourceEvent) => boolean);
   /** Behaviour for ordinary resource types, by type name. */
   readonly resourceProviders?: Record<string, ResourceProvider>;
+  /**
+   * The `node_modules` directory of the Lambda runtime's own packages (its AWS SDK), searched
+   * after the code's own directories, as Lambda's `NODE_PATH` is. @default the project's
+   * node_modules, which holds the SDK installed for development
+   */
+  readonly runtimeModules?: string;
   /**
    * Publishes each file asset before the stack deploys, as `cdk deploy` does (e.g. into an S3
    * emulator, which gives the object its version). Bucket placeholders are resolved.
@@ -220,6 +227,8 @@ type ActionResult =
 
 /** CloudFormation reads at most 4096 bytes of a custom resource response. */
 const MAX_RESPONSE_BYTES = 4096;
+/** The packages installed for development, which include the AWS SDK: what the harness's Lambda runtime provides. */
+const PROJECT_NODE_MODULES = path.join(__dirname, '..', '..', 'node_modules');
 const RETAIN_POLICIES = new Set(['Retain', 'RetainExceptOnCreate']);
 /** States from which CloudFormation accepts a new deployment (ROLLBACK_COMPLETE: the CDK CLI deletes and re-creates). */
 const DEPLOYABLE = new Set<StackStatus>(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'ROLLBACK_COMPLETE']);
@@ -245,6 +254,7 @@ export class DeployHarness {
       env: this.handlerEnv,
       timeScale: options.timeScale ?? 1,
       coldStartEveryInvocation: options.coldStartEveryInvocation ?? true,
+      runtimeModules: options.runtimeModules ?? PROJECT_NODE_MODULES,
       log: (line) => this.log(line),
     });
   }

@@ -1,8 +1,9 @@
 /**
  * Runs Lambda handlers from a cloud assembly's asset directories inside this Node process, the
  * way the Lambda Node.js runtime would: Node's real `require` (never jest's module registry), a
- * fresh module per cold start, the function's environment, a Lambda-like context, the
- * function's timeout, and console output captured per invocation.
+ * fresh module per cold start, modules looked up in the code's directory and then in the
+ * runtime's own packages (where Lambda keeps its AWS SDK) only, the function's environment, a
+ * Lambda-like context, the function's timeout, and console output captured per invocation.
  *
  * Handlers load in Node's main context, whose `process` and `console` differ from those jest
  * gives a test file. Invocations of different functions overlap, so the environment and the
@@ -12,6 +13,7 @@
  */
 import { AsyncLocalStorage } from 'async_hooks';
 import { randomUUID } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { format } from 'util';
 import * as vm from 'vm';
@@ -40,6 +42,11 @@ export interface LambdaRuntimeOptions {
   /** Multiplies every function timeout (tests shrink it). */
   readonly timeScale: number;
   readonly coldStartEveryInvocation: boolean;
+  /**
+   * The runtime's own packages (Lambda's `/var/runtime/node_modules`, which holds its AWS SDK):
+   * a module the code does not hold itself is looked up there, as Lambda's `NODE_PATH` makes it.
+   */
+  readonly runtimeModules: string;
   readonly log: (line: string) => void;
 }
 
@@ -217,7 +224,7 @@ export class LambdaRuntime {
 
   /**
    * A cold start: every module loaded from the asset directory is dropped from Node's require
-   * cache, then the handler file is required again, inside the invocation scope (so top-level
+   * cache, then the handler file is loaded again, inside the invocation scope (so top-level
    * code sees the function's environment).
    */
   private coldStart(fn: FunctionSpec): Container {
@@ -233,13 +240,30 @@ export class LambdaRuntime {
         delete requireFromCode.cache[cached];
       }
     }
-    const exported = requireFromCode(path.join(fn.codeDir, file)) as Record<string, unknown>;
+    const exported = this.load(requireFromCode.resolve(path.join(fn.codeDir, file)));
     const handler = exported[exportName];
     if (typeof handler !== 'function') {
       throw new Error(`Runtime.HandlerNotFound: ${file}.${exportName} is undefined or not exported`);
     }
     this.options.log(`[${fn.logicalId}] INIT_START cold start of ${fn.functionName} from ${fn.codeDir}`);
     return { handler: handler as Handler };
+  }
+
+  /**
+   * Loads the handler file as a module whose lookup paths are the code's own, then the
+   * runtime's modules, and nothing else: the host's node_modules (where this harness runs) stay
+   * out of reach, as they would on Lambda.
+   */
+  private load(filename: string): Record<string, unknown> {
+    const internals = realModule as unknown as { _nodeModulePaths(from: string): string[] };
+    const codeRoot = path.dirname(filename);
+    const module = new realModule(filename) as InstanceType<typeof realModule> & { _compile(content: string, file: string): void };
+    module.filename = filename;
+    // Set before the code runs (Module#load would recompute them from the file's directory).
+    module.paths = [...internals._nodeModulePaths(codeRoot).filter((p) => p.startsWith(codeRoot)), this.options.runtimeModules];
+    module._compile(fs.readFileSync(filename, 'utf8'), filename);
+    module.loaded = true;
+    return module.exports as Record<string, unknown>;
   }
 
   /** Host environment, then the function's variables, then Lambda's reserved ones, then HarnessOptions.env. */

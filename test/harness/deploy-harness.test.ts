@@ -31,6 +31,7 @@ interface Recorded {
   readonly region: string;
   readonly probe: string;
   readonly remainingMs: number;
+  readonly resolvedModule?: string;
 }
 
 type Echo = (id: string, properties?: Record<string, unknown>, options?: { fn?: string; removalPolicy?: RemovalPolicy }) => CustomResource;
@@ -466,6 +467,36 @@ describe('Lambda runtime', () => {
     const update = one({ logicalId: 'A', requestType: 'Update' });
     expect(update.loadedAt === create.loadedAt).toBe(warm);
     expect(update.invocationsInThisContainer).toBe(warm ? 2 : 1);
+  });
+});
+
+describe('the runtime\'s packages', () => {
+  test('a module the code does not hold comes from the runtime\'s packages, never from the host\'s', async () => {
+    // GIVEN a runtime whose packages hold only @aws-sdk/client-iot, and one that holds nothing
+    const sdk = path.dirname(require.resolve('@aws-sdk/client-iot/package.json'));
+    const withSdk = tempDir('runtime-modules-');
+    fs.mkdirSync(path.join(withSdk, '@aws-sdk'));
+    fs.symlinkSync(sdk, path.join(withSdk, '@aws-sdk', 'client-iot'));
+    const dir = synthEcho((_, echo) => {
+      echo('Iot', { ResolveModule: '@aws-sdk/client-iot' });
+      echo('S3', { ResolveModule: '@aws-sdk/client-s3' });
+    });
+
+    // WHEN
+    newHarness({ runtimeModules: withSdk });
+    await harness.deploy(dir, STACK);
+
+    // THEN the handler finds what the runtime provides (Node resolves the link to its target),
+    // and not what the host has installed
+    expect(one({ logicalId: 'Iot' }).resolvedModule).toEqual(require.resolve('@aws-sdk/client-iot'));
+    expect(one({ logicalId: 'S3' }).resolvedModule).toEqual('MODULE_NOT_FOUND');
+  });
+
+  test('by default the runtime provides the SDK installed for development', async () => {
+    const dir = synthEcho((_, echo) => echo('Iot', { ResolveModule: '@aws-sdk/client-iot' }));
+    newHarness();
+    await harness.deploy(dir, STACK);
+    expect(one({ logicalId: 'Iot' }).resolvedModule).toEqual(require.resolve('@aws-sdk/client-iot'));
   });
 });
 
