@@ -78,27 +78,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../local-cloud/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
+    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../local-cloud/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'local-cloud', 'examples', 'bench'],
+    devdirs: ['test', 'lambda', 'local-cloud', 'examples', 'bench', 'scripts'],
     // One program for every linted file: the handler, local cloud, examples and benchmarks live outside src/.
     tsconfigPath: './test/tsconfig.json',
     projectService: false,
   },
 });
 
-// The custom-resource handler is bundled with its own pinned client-iot, since the Lambda
-// runtime's SDK may lack the package catalog APIs.
+// The custom-resource handler runs on the AWS SDK of the Lambda runtime, as aws-cdk's own
+// handlers do; it checks that SDK before loading the code that uses it (lambda/shared/runtime-sdk.ts).
 project.bundler.addBundle('./lambda/index.ts', {
   platform: 'node',
   // The provider's function runs on Node.js 24 (lambda.Runtime.NODEJS_24_X).
   target: 'node24',
   minify: true,
   sourcemap: false,
-  externals: [],
+  externals: ['@aws-sdk/*', '@smithy/*'],
   esbuildArgs: { '--main-fields': 'module,main', '--legal-comments': 'none' },
 });
 

@@ -1,26 +1,20 @@
 import type { Context } from 'aws-lambda';
-import { defaultVersionHandler } from './default-version';
-import { jobWithPackagesHandler } from './job';
-import { packageConfigurationHandler } from './package-configuration';
-import { packageFleetIndexingHandler } from './package-fleet-indexing';
-import { packageVersionHandler } from './package-version';
+import type * as Dispatch from './dispatch';
 import { describeFailure, ResourceError } from './shared/errors';
-import { clientToken, CustomResourceEvent, failedCreatePhysicalId, isFailedCreatePhysicalId, loggableEvent } from './shared/event';
-import { ResourceHandler, ResourceResult } from './shared/handler-types';
-import { iotClient } from './shared/iot-client';
+import { CustomResourceEvent, failedCreatePhysicalId, isFailedCreatePhysicalId, loggableEvent } from './shared/event';
+import { ResourceResult } from './shared/handler-types';
 import { renderResponse, sendResponse } from './shared/response';
-import { softwarePackageHandler } from './software-package';
-import { isResourceType, RESOURCE_TYPES, ResourceType } from '../src/private/contract';
+import { runtimeSdkProblem } from './shared/runtime-sdk';
+import { isResourceType, ResourceType } from '../src/private/contract';
 
-/** Every resource type's handler: a type missing here fails to compile. */
-const HANDLERS: { readonly [T in ResourceType]: ResourceHandler<T> } = {
-  [RESOURCE_TYPES.softwarePackage]: softwarePackageHandler,
-  [RESOURCE_TYPES.packageVersion]: packageVersionHandler,
-  [RESOURCE_TYPES.defaultVersion]: defaultVersionHandler,
-  [RESOURCE_TYPES.packageConfiguration]: packageConfigurationHandler,
-  [RESOURCE_TYPES.packageFleetIndexing]: packageFleetIndexingHandler,
-  [RESOURCE_TYPES.jobWithPackages]: jobWithPackagesHandler,
-};
+/*
+ * The entry point loads no AWS SDK: the handlers (`dispatch.ts`) run on the SDK of the Lambda
+ * runtime, and are loaded only once that SDK is known to serve them. Whatever happens,
+ * CloudFormation gets an answer.
+ */
+
+/** The handlers, once loaded. */
+let handlers: typeof Dispatch | undefined;
 
 /**
  * The Lambda entry point: runs one CloudFormation custom-resource event and answers
@@ -34,7 +28,7 @@ export async function handler(event: CustomResourceEvent, lambdaContext?: Contex
     body = renderResponse(event, { status: 'SUCCESS', ...result });
   } catch (error) {
     const type = event.ResourceType;
-    const name = isResourceType(type) ? handlerOf(type).describe(event.ResourceProperties) : type;
+    const name = handlers && isResourceType(type) ? handlers.describeResource(type, event.ResourceProperties) : type;
     const what = `${event.RequestType} ${name} (${event.LogicalResourceId})`;
     const reason = describeFailure(what, error);
     console.log(JSON.stringify({ message: 'failed', logicalResourceId: event.LogicalResourceId, reason }));
@@ -54,27 +48,15 @@ export async function run(event: CustomResourceEvent, lambdaContext?: Context): 
   if (!isResourceType(type)) {
     throw new ResourceError(`Unknown resource type ${type}.`);
   }
-  const resourceHandler = handlerOf(type);
-  const common = {
-    iot: iotClient(),
-    token: (step: string) => clientToken(event, step),
-    remainingTimeMs: () => lambdaContext?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
-  };
-  // Each request type narrows the event to what the handler's operation is given.
-  switch (event.RequestType) {
-    case 'Create':
-      return resourceHandler.create({ ...common, event });
-    case 'Update':
-      return resourceHandler.update({ ...common, event });
-    case 'Delete':
-      if (!isFailedCreatePhysicalId(event.PhysicalResourceId)) {
-        await resourceHandler.delete({ ...common, event });
-      }
-      return { physicalResourceId: event.PhysicalResourceId };
+  // The rollback of a failed Create has nothing to delete, and needs no SDK to say so.
+  if (event.RequestType === 'Delete' && isFailedCreatePhysicalId(event.PhysicalResourceId)) {
+    return { physicalResourceId: event.PhysicalResourceId };
   }
-}
-
-/** The handler of a resource type, seen through the operations every handler has. */
-function handlerOf(type: ResourceType): ResourceHandler<ResourceType> {
-  return HANDLERS[type];
+  const problem = runtimeSdkProblem();
+  if (problem) throw new ResourceError(`${event.RequestType} ${type} (${event.LogicalResourceId}): ${problem}`);
+  // A require, not a static import: the bundler then evaluates the module, and the SDK it
+  // loads, only here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  handlers ??= require('./dispatch') as typeof Dispatch;
+  return handlers.dispatch(type, event, lambdaContext);
 }

@@ -1,16 +1,20 @@
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type * as S3 from '@aws-sdk/client-s3';
 import { ResourceError } from './errors';
 import { BackoffRetryStrategy, retrySettings } from './iot-client';
+import { runtimeClient } from './runtime-sdk';
 import { S3ObjectProperty } from '../../src/private/contract';
 
-let client: S3Client | undefined;
+/** The runtime's S3 client, loaded by the first event that reads an object (most never do). */
+let sdk: typeof S3 | undefined;
+let client: S3.S3Client | undefined;
 
-function s3Client(): S3Client {
+function s3(): { client: S3.S3Client; sdk: typeof S3 } {
+  sdk ??= runtimeClient('@aws-sdk/client-s3') as unknown as typeof S3;
   if (!client) {
     const { maxAttempts, baseDelayMs } = retrySettings();
-    client = new S3Client({ retryStrategy: new BackoffRetryStrategy(maxAttempts, baseDelayMs) });
+    client = new sdk.S3Client({ retryStrategy: new BackoffRetryStrategy(maxAttempts, baseDelayMs) });
   }
-  return client;
+  return { client, sdk };
 }
 
 /** An S3 location in the shape the IoT API takes. */
@@ -30,7 +34,8 @@ export async function resolveObjectVersion(what: string, object: S3ObjectPropert
   }
   let versionId: string | undefined;
   try {
-    ({ VersionId: versionId } = await s3Client().send(new HeadObjectCommand({ Bucket: object.Bucket, Key: object.Key })));
+    const { client: s3Client, sdk: { HeadObjectCommand } } = s3();
+    ({ VersionId: versionId } = await s3Client.send(new HeadObjectCommand({ Bucket: object.Bucket, Key: object.Key })));
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     throw new ResourceError(`The ${what} s3://${object.Bucket}/${object.Key} cannot be read: ${name}.`);

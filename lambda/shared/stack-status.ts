@@ -1,13 +1,17 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type * as CloudFormation from '@aws-sdk/client-cloudformation';
 import { errorName, messageOf } from './errors';
 import { CustomResourceEvent } from './event';
+import { runtimeClient } from './runtime-sdk';
 
-let client: CloudFormationClient | undefined;
+/** The runtime's CloudFormation client, loaded by the first event that needs the stack's status (most never do). */
+let sdk: typeof CloudFormation | undefined;
+let client: CloudFormation.CloudFormationClient | undefined;
 
-function cloudFormation(): CloudFormationClient {
+function cloudFormation(): { client: CloudFormation.CloudFormationClient; sdk: typeof CloudFormation } {
+  sdk ??= runtimeClient('@aws-sdk/client-cloudformation') as unknown as typeof CloudFormation;
   // A few quick attempts: the answer only decides whether a refused change is a rollback.
-  client ??= new CloudFormationClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
-  return client;
+  client ??= new sdk.CloudFormationClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+  return { client, sdk };
 }
 
 /**
@@ -20,7 +24,8 @@ function cloudFormation(): CloudFormationClient {
  */
 export async function isRollingBack(event: CustomResourceEvent): Promise<boolean> {
   try {
-    const { Stacks: stacks } = await cloudFormation().send(new DescribeStacksCommand({ StackName: event.StackId }));
+    const { client: cfn, sdk: { DescribeStacksCommand } } = cloudFormation();
+    const { Stacks: stacks } = await cfn.send(new DescribeStacksCommand({ StackName: event.StackId }));
     return stacks?.[0]?.StackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS';
   } catch (error) {
     console.log(JSON.stringify({
