@@ -31,12 +31,14 @@ function indexingFor(querier: IConstruct): IConstruct | undefined {
     .find((indexing): indexing is IConstruct => indexing !== undefined && sameEnvironment(indexing, querier));
 }
 
+/**
+ * A dependency on the indexing: in another stack of the same stage, CDK makes it a dependency
+ * between the stacks (`Stack#addDependency` is deprecated in newer aws-cdk-lib releases).
+ * Stacks of different stages deploy separately, and cannot wait for each other.
+ */
 function waitFor(querier: IConstruct, indexing: IConstruct): void {
-  const [mine, theirs] = [Stack.of(querier), Stack.of(indexing)];
-  if (mine === theirs) {
+  if (Stage.of(Stack.of(querier)) === Stage.of(Stack.of(indexing))) {
     querier.node.addDependency(indexing);
-  } else if (Stage.of(mine) === Stage.of(theirs)) {
-    mine.addDependency(theirs, `${querier.node.path} queries the $package shadow that ${indexing.node.path} indexes`);
   }
 }
 

@@ -109,7 +109,9 @@ describe('the fleet indexing that queries of the $package shadow need', () => {
     const rolloutStack = new Stack(app, 'Rollout', { env: ENV });
     const fw = new SoftwarePackage(rolloutStack, 'Fw', { packageName: 'fw' });
     new DynamicThingGroup(rolloutStack, 'G', { query: DeviceQuery.runningAnyVersionOf(fw) });
+    const assembly = app.synth();
     expect(rolloutStack.dependencies).toContain(account);
+    expect(assembly.getStackByName('Rollout').dependencies.map((d) => d.id)).toContain('Account');
   });
 
   test('a configuration of another region does not count', () => {
