@@ -1,4 +1,18 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, github, javascript } from 'projen';
+
+/** The runner image of every workflow job, so that the Debian packages below stay the same. */
+const RUNNER = 'ubuntu-24.04';
+
+/**
+ * The Debian packages that build the Python wheel offline (see `package:python-wheel`), as
+ * `.ci/run` installs them: every workflow job that runs the full build installs them first.
+ */
+function debianPythonBuildTools(): github.workflows.JobStep {
+  return {
+    name: 'Install the Python wheel build tools',
+    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq python3-build python3-wheel python3-setuptools',
+  };
+}
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-iot-package-catalog',
@@ -55,13 +69,44 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-iot-package-catalog/cdk-iot-package-catalog-go',
   },
 
-  // Local checks and CI run the same pipeline; there is no GitHub workflow here.
-  github: false,
+  // GitHub workflows: a build on every pull request (the same build and tests as `.ci/run`),
+  // a release from main that publishes to every registry above, a dependency upgrade, and a
+  // check that pull-request titles are Conventional Commits (the changelog is made of them).
+  github: true,
+  githubOptions: {
+    workflowRunsOn: [RUNNER],
+    // Pull requests are merged by hand; no merge bot.
+    mergify: false,
+    pullRequestLintOptions: {
+      semanticTitleOptions: {
+        types: ['feat', 'fix', 'perf', 'refactor', 'docs', 'test', 'build', 'ci', 'chore', 'revert'],
+      },
+    },
+  },
+  pullRequestTemplateContents: [
+    '<!-- The title becomes the squashed commit and its changelog line: a Conventional Commit such as',
+    '     "feat(jobs): ..." or "fix: ...". Say what changes and why. -->',
+    '',
+    '- [ ] README, API.md and examples describe the change',
+    '- [ ] a test fails without the change',
+  ],
+  buildWorkflow: true,
+  buildWorkflowOptions: {
+    // `npm ci`, as `.ci/run` does: a lockfile that does not match package.json fails the build.
+    mutableInstall: false,
+    preBuildSteps: [debianPythonBuildTools()],
+  },
   release: true,
   releaseToNpm: true,
   majorVersion: 0,
-  depsUpgrade: false,
-  buildWorkflow: false,
+  releaseWorkflowSetupSteps: [debianPythonBuildTools()],
+  // The publishing CLI of every publish job, pinned like the rest of the toolchain.
+  jsiiReleaseVersion: '0.2.1061',
+  // The dependency upgrade keeps the versions the project is tested with: exact pins stay, ranges
+  // move within their range. projen's bundler requests esbuild without a version, which the
+  // upgrade would move to its next 0.x minor: give it the 0.28 range it is tested with.
+  depsUpgrade: true,
+  bundlerOptions: { esbuildVersion: '^0.28.2' },
 
   gitignore: ['/assets/', '*.metafile.json', '/cdk.out/', '/examples/cdk.out/', '/.bench/', '.jsii.tabl.json', '__pycache__/'],
 
@@ -108,8 +153,9 @@ for (const pattern of ['/lambda/', '*.metafile.json', '/local-cloud/', '/example
 }
 
 // Local builds and CI package the same targets: JavaScript, and the Python wheel built offline
-// (projen's package:python pip-installs its build tools, and PyPI is out of reach). Java, .NET
-// and Go stay configured for a release pipeline that has their toolchains and registries.
+// (projen's package:python pip-installs its build tools, and PyPI is out of reach). The GitHub
+// workflows package each language again in a job of its own with projen's `package:<language>`
+// tasks, on runners that have the toolchains and reach the registries: those are what is published.
 const pythonWheel = project.addTask('package:python-wheel', {
   description: 'Generate the Python sources with jsii-pacmak and build the wheel offline with Debian\'s Python build tools',
   steps: [
@@ -189,5 +235,11 @@ project.addTask('test:latest-cdk', {
 });
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// The pull-request build runs what `.ci/run` runs: the full build, then the newest aws-cdk-lib.
+project.buildWorkflow!.addPostBuildSteps({
+  name: 'Test against the newest aws-cdk-lib',
+  run: project.runTaskCommand(project.tasks.tryFind('test:latest-cdk')!),
+});
 
 project.synth();
