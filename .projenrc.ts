@@ -1,4 +1,4 @@
-import { awscdk, github, javascript } from 'projen';
+import { awscdk, Component, github, javascript } from 'projen';
 
 /** The runner image of every workflow job, so that the Debian packages below stay the same. */
 const RUNNER = 'ubuntu-24.04';
@@ -222,6 +222,82 @@ integUpdate.exec(`${integApp} --update-on-failed --force --dry-run --parallel-re
 integUpdate.exec('tsx test/integ/prune-snapshot-assets.ts');
 project.testTask.spawn(integ);
 project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot/asset.*');
+
+// On a real account: deploy every integ test in the region of the current credentials
+// ($AWS_REGION), run its assertions and destroy it. The release runs this before publishing;
+// CONTRIBUTING.md describes the account it needs. A passing run rewrites the snapshots, whose
+// asset directories are pruned again as `integ:update` does.
+const integDeploy = project.addTask('integ:deploy', {
+  description: 'Deploy every integ test to the AWS account and region ($AWS_REGION) of the current credentials, assert and destroy',
+  requiredEnv: ['AWS_REGION'],
+});
+integDeploy.spawn(project.tasks.tryFind('bundle')!);
+integDeploy.exec(`${integApp} --force --no-update-workflow --parallel-regions $AWS_REGION`, { receiveArgs: true });
+integDeploy.exec('tsx test/integ/prune-snapshot-assets.ts');
+
+// The release deploys the integ tests before anything is published. The `integ` job signs in
+// to AWS through GitHub's OIDC provider with a role that trusts this repository's `integ`
+// environment only: no AWS keys are stored in GitHub. The role ARN and the region are variables
+// of that environment.
+const INTEG_JOB_ID = 'integ';
+const release = project.release!;
+release.addJobs({
+  [INTEG_JOB_ID]: {
+    name: 'Integ tests on AWS',
+    needs: ['release'],
+    // The publish jobs' own condition: the version is new and main has not moved since the build.
+    if: release.publisher.condition,
+    environment: 'integ',
+    runsOn: [RUNNER],
+    // Stacks are destroyed at the end of each test; IoT deletes jobs in the background.
+    timeoutMinutes: 60,
+    permissions: {
+      contents: github.workflows.JobPermission.READ,
+      idToken: github.workflows.JobPermission.WRITE,
+    },
+    steps: [
+      github.WorkflowSteps.checkout(),
+      ...project.renderWorkflowSetup({ mutable: false }),
+      {
+        name: 'Check the integ environment',
+        env: { ROLE_ARN: '${{ vars.INTEG_ROLE_ARN }}', REGION: '${{ vars.INTEG_REGION }}' },
+        run: [
+          'if [ -z "$ROLE_ARN" ] || [ -z "$REGION" ]; then',
+          '  echo "::error::Set the variables INTEG_ROLE_ARN and INTEG_REGION of the integ environment (CONTRIBUTING.md, Releasing)"',
+          '  exit 1',
+          'fi',
+        ].join('\n'),
+      },
+      {
+        name: 'Assume the integ deploy role',
+        uses: github.ActionRefs.AWS_ACTIONS_CONFIGURE_AWS_CREDENTIALS,
+        with: {
+          'role-to-assume': '${{ vars.INTEG_ROLE_ARN }}',
+          'aws-region': '${{ vars.INTEG_REGION }}',
+          'role-session-name': 'integ-${{ github.run_id }}',
+        },
+      },
+      {
+        name: 'Deploy, assert and destroy the integ tests',
+        run: project.runTaskCommand(integDeploy),
+      },
+    ],
+  },
+});
+
+/** Every publish job of the release workflow waits for the integ tests on AWS. */
+class PublishAfterInteg extends Component {
+  public preSynthesize(): void {
+    // Runs after the release component has added its publish jobs (`release_<registry>`).
+    const workflow = project.github!.tryFindWorkflow('release')!;
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      if (!id.startsWith('release_')) continue;
+      const needs = job.needs ?? [];
+      if (!needs.includes(INTEG_JOB_ID)) workflow.updateJob(id, { ...job, needs: [...needs, INTEG_JOB_ID] });
+    }
+  }
+}
+new PublishAfterInteg(project);
 
 // The library supports aws-cdk-lib from 2.257.0 (the devDependency) to the newest: CI also runs
 // the construct, cdk-nag and lifecycle suites against the newest release measured here. This
