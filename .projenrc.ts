@@ -49,6 +49,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@2.197.10',
     'tsx',
+    // The generated GitHub workflows are checked against the GitHub workflow schema, offline.
+    '@action-validator/core@0.6.0',
+    'yaml@^2',
   ],
 
   // Names in each jsii target are permanent once published.
