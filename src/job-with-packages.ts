@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnDeletionPolicy, CfnResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnDeletionPolicy, CfnResource, IResource, ITaggable, RemovalPolicy, Resource, Stack, TagManager } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { JobDocument, JobSchedulingConfig, JobTargetSelection, JobWithPackagesOptionsBase } from './job-config';
@@ -10,7 +10,7 @@ import { JobWithPackagesProperties, RESOURCE_TYPES } from './private/contract';
 import { generatedId } from './private/generated-id';
 import { declaredVersion, versionIdentity } from './private/internals';
 import { validateAndRenderScheduling, validateAndRenderShared } from './private/job-render';
-import { packageArn, PackageCatalogProvider, packageVersionArn } from './private/provider';
+import { contractTags, packageArn, PackageCatalogProvider, packageVersionArn } from './private/provider';
 import {
   tagErrors, validateDocumentPlaceholders, validateJobDescription, validateJobDocument, validateJobIdentifier, validateTargets,
 } from './private/validation';
@@ -193,7 +193,7 @@ export class JobWithPackages extends JobWithPackagesBase implements ITaggable {
 
   constructor(scope: Construct, id: string, props: JobWithPackagesProps) {
     super(scope, id);
-    this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.jobWithPackages);
+    this.tags = contractTags(RESOURCE_TYPES.jobWithPackages);
     this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
     const { shared, scheduling, document } = namingErrors(this, () => {
       validateJobIdentifier('jobId', props.jobId);
@@ -266,13 +266,13 @@ export class JobWithPackages extends JobWithPackagesBase implements ITaggable {
       Description: props.description,
       ...shared,
       ForceDelete: props.forceDelete ? 'true' : 'false',
-      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
     const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.jobWithPackages,
       properties,
       removalPolicy: props.removalPolicy,
       grants: [policy],
+      tags: this.tags,
     });
     provider.addJob(this);
     // A $default destination is the package's default when the job is created: wait for the

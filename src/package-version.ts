@@ -1,4 +1,4 @@
-import { Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { Fn, IResource, RemovalPolicy, Resource, Stack, TagManager, ITaggable, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageVersionArtifact, PackageVersionS3Object } from './package-version-artifact';
@@ -6,7 +6,7 @@ import { PackageVersionSbom } from './package-version-sbom';
 import { namingErrors } from './private/construct-errors';
 import { DefaultVersionProperties, PackageVersionProperties, parsePackageVersionArn, RESOURCE_TYPES, S3ObjectProperty } from './private/contract';
 import { DeclaredVersion, packageInternals, policyPackageName, VersionInternals } from './private/internals';
-import { packageArn, PackageCatalogProvider } from './private/provider';
+import { ContractResource, contractTags, packageArn, PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateAttributes, validateDescription, validateRecipe, validateVersionName } from './private/validation';
 import { ISoftwarePackage } from './software-package';
 
@@ -290,11 +290,29 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
     return version;
   }
 
-  public readonly packageVersionArn: string;
-  public readonly versionName: string;
-  public readonly packageName: string;
-  /** @internal */
-  public readonly _packageArn: string;
+  // Attributes are tokens made when first read: most versions of a large stack are never
+  // referenced, and each token costs synth time (`npm run bench`).
+  public get packageVersionArn(): string {
+    return this.resource.attribute('PackageVersionArn');
+  }
+
+  public get versionName(): string {
+    return this.resource.attribute('VersionName');
+  }
+
+  public get packageName(): string {
+    return this.resource.attribute('PackageName');
+  }
+
+  /**
+   * By the name as declared, as the handler's grants: the package's ARN attribute would make
+   * the grantee's policy reference the package's stack.
+   * @internal
+   */
+  public get _packageArn(): string {
+    this.packageArnOfName ??= packageArn(this, this._declared!.packageName);
+    return this.packageArnOfName;
+  }
 
   /**
    * The status this version is deployed with.
@@ -314,6 +332,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
    */
   public readonly tags: TagManager;
 
+  private readonly resource: ContractResource<typeof RESOURCE_TYPES.packageVersion>;
+  private packageArnOfName?: string;
+
   constructor(scope: Construct, id: string, props: PackageVersionProps) {
     super(scope, id);
     namingErrors(this, () => {
@@ -325,7 +346,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
 
     this.status = props.status ?? PackageVersionStatus.PUBLISHED;
     const removalPolicy = versionRemovalPolicy(this, props);
-    this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.packageVersion);
+    this.tags = contractTags(RESOURCE_TYPES.packageVersion);
     this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
 
     const provider = PackageCatalogProvider.of(this);
@@ -346,22 +367,16 @@ export class PackageVersion extends PackageVersionBase implements ITaggable {
       Recipe: props.recipe,
       Artifact: artifact && s3ObjectProperty(artifact),
       Sbom: sbom && s3ObjectProperty(sbom),
-      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
     const resource = provider.createResource(this, 'Resource', {
       resourceType: RESOURCE_TYPES.packageVersion,
       properties,
       removalPolicy,
       grants,
+      tags: this.tags,
     });
-
-    this.packageName = resource.attribute('PackageName');
-    this.versionName = resource.attribute('VersionName');
-    this.packageVersionArn = resource.attribute('PackageVersionArn');
+    this.resource = resource;
     this.sbomValidationStatus = sbom ? resource.attribute('SbomValidationStatus') : undefined;
-    // By the name as declared, as the handler's grants: the package's ARN attribute would make
-    // the grantee's policy reference the package's stack.
-    this._packageArn = packageArn(this, policyPackageName(props.package));
     this._declared = {
       packageName: policyPackageName(props.package),
       versionName: props.versionName,

@@ -1,4 +1,4 @@
-import { IResource, Lazy, Names, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { IResource, Names, RemovalPolicy, Resource, TagManager, ITaggable, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PackageVersion, PackageVersionOptions } from './package-version';
@@ -6,7 +6,7 @@ import { iotResourceName } from './private/arn';
 import { namingErrors } from './private/construct-errors';
 import { RESOURCE_TYPES, SoftwarePackageProperties } from './private/contract';
 import { PackageInternals } from './private/internals';
-import { packageArn, PackageCatalogProvider } from './private/provider';
+import { contractTags, packageArn, PackageCatalogProvider } from './private/provider';
 import { tagErrors, validateDescription, validatePackageName } from './private/validation';
 
 /**
@@ -195,7 +195,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
     this._policyName = packageName;
     this._removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.claimPackageName(packageName);
-    this.tags = new TagManager(TagType.MAP, RESOURCE_TYPES.softwarePackage);
+    this.tags = contractTags(RESOURCE_TYPES.softwarePackage);
     this.node.addValidation({ validate: () => tagErrors(this.tags.tagValues()) });
 
     const provider = PackageCatalogProvider.of(this);
@@ -204,7 +204,6 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
     const properties: SoftwarePackageProperties = {
       PackageName: packageName,
       Description: props.description,
-      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
       AutoDeleteVersions: props.autoDeleteVersions ? 'true' : undefined,
     };
     const resource = provider.createResource(this, 'Resource', {
@@ -212,6 +211,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggable {
       properties,
       removalPolicy: props.removalPolicy,
       grants: [grant],
+      tags: this.tags,
     });
 
     this.packageName = resource.attribute('PackageName');

@@ -5,10 +5,11 @@ import { IConstruct } from 'constructs';
  * so that in an app of many packages and jobs the message says which one.
  */
 export function namingErrors<T>(path: string | IConstruct, check: () => T): T {
-  const where = typeof path === 'string' ? path : path.node.path;
   try {
     return check();
   } catch (error) {
+    // The path only when it is needed: computing it walks the tree, for every construct.
+    const where = typeof path === 'string' ? path : path.node.path;
     if (error instanceof Error && !error.message.includes(where)) {
       error.message = `${where}: ${error.message}`;
     }

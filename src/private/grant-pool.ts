@@ -1,6 +1,5 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 
 /** IAM's limit on the characters (whitespace excluded) of one managed policy. */
@@ -145,6 +144,28 @@ const PSEUDO_LENGTHS: Record<string, number> = {
   'AWS::AccountId': 12,
   'AWS::URLSuffix': 'amazonaws.com.cn'.length,
 };
+/**
+ * The partitions of region name prefixes (the AWS General Reference, "Regions and Zones"). A
+ * table rather than aws-cdk-lib's RegionInfo, whose facts of every region cost a synth about
+ * 70 ms to load (`npm run bench`). An unknown prefix counts as the longest partition name.
+ */
+const PARTITION_PREFIXES: ReadonlyArray<readonly [string, string]> = [
+  ['cn-', 'aws-cn'],
+  ['us-gov-', 'aws-us-gov'],
+  ['us-isob-', 'aws-iso-b'],
+  ['us-isof-', 'aws-iso-f'],
+  ['us-iso-', 'aws-iso'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['eusc-', 'aws-eusc'],
+];
+const COMMERCIAL_REGION = /^(af|ap|ca|eu|il|me|mx|sa|us)-[a-z]+-\d+$/;
+
+export function partitionOf(region: string): string {
+  const special = PARTITION_PREFIXES.find(([prefix]) => region.startsWith(prefix));
+  if (special) return special[1];
+  return COMMERCIAL_REGION.test(region) ? 'aws' : 'aws-us-gov';
+}
+
 /** Any other unresolved value: counted as a long name, since it cannot be known at synth. */
 const UNKNOWN_TOKEN_LENGTH = 128;
 
@@ -161,7 +182,7 @@ function resolvedLength(stack: Stack, resolved: unknown): number {
   const ref = intrinsic?.Ref;
   if (ref === 'AWS::Region' && !Token.isUnresolved(stack.region)) return stack.region.length;
   // A stack in a known region is in that region's partition.
-  if (ref === 'AWS::Partition' && !Token.isUnresolved(stack.region)) return (RegionInfo.get(stack.region).partition ?? 'aws-us-gov').length;
+  if (ref === 'AWS::Partition' && !Token.isUnresolved(stack.region)) return partitionOf(stack.region).length;
   if (ref === 'AWS::AccountId' && !Token.isUnresolved(stack.account)) return stack.account.length;
   if (typeof ref === 'string' && ref in PSEUDO_LENGTHS) return PSEUDO_LENGTHS[ref];
   return UNKNOWN_TOKEN_LENGTH;

@@ -1,5 +1,8 @@
 import * as path from 'path';
-import { ArnFormat, Aws, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import {
+  ArnFormat, AssetStaging, Aws, CfnResource, CfnResourceProps, Duration, FileAssetPackaging, IResolvable, RemovalPolicy, Stack, TagManager, TagType,
+  Token,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +20,17 @@ export interface CustomResourceOptions<T extends ResourceType> {
   readonly removalPolicy?: RemovalPolicy;
   /** The policies holding the grants this resource's calls need (besides the provider's main policy). */
   readonly grants?: ReadonlyArray<iam.Policy | iam.ManagedPolicy>;
+  /**
+   * Tags rendered into the `Tags` property when the template is written, as L1 resources render
+   * theirs (a Lazy token per resource costs synth time in stacks of hundreds of versions).
+   * Create it with `contractTags`.
+   */
+  readonly tags?: TagManager;
+}
+
+/** A tag manager whose tags a contract resource renders as its `Tags` map. */
+export function contractTags(resourceType: ResourceType): TagManager {
+  return new TagManager(TagType.MAP, resourceType, undefined, { tagPropertyName: 'Tags' });
 }
 
 /** Package-level actions, on the package ARN. */
@@ -75,6 +89,8 @@ const OWNED_RESOURCE_ACTIONS = [
 ];
 
 const PROVIDER_ID = 'IotPackageCatalogProvider';
+/** The bundled handler, shipped in the npm package under assets/. */
+const HANDLER_CODE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'index');
 /**
  * Characters of the role's inline policies kept for the main policy's fixed statements (about
  * 1,300 resolved) and the policies of a package configuration and its fleet indexing (about
@@ -113,8 +129,10 @@ export class PackageCatalogProvider extends Construct {
     return existing instanceof PackageCatalogProvider ? existing : new PackageCatalogProvider(stack, PROVIDER_ID);
   }
 
-  public readonly serviceToken: string;
-  public readonly function: lambda.Function;
+  /** The handler's ARN, as a reference: resolving it is cheaper than a string token's, once per resource. */
+  private readonly serviceToken: IResolvable;
+  /** The handler's role, which every grant of the stack goes to. */
+  public readonly role: iam.IRole;
   private readonly policy: iam.Policy;
   /** Grants of packages and versions: they name only literals, so the main policy can hold them too. */
   private readonly packageGrants: GrantPool;
@@ -180,18 +198,31 @@ export class PackageCatalogProvider extends Construct {
     this.packageGrants = new GrantPool(this, 'Grants', role, attached, { policy: this.policy, budget: INLINE_POLICIES_MAX_CHARS - MAIN_POLICY_RESERVE });
     this.jobGrants = new GrantPool(this, 'JobGrants', role, attached);
 
-    this.function = new lambda.Function(this, 'Handler', {
+    // The L1 function and its asset, as lambda.Function with Code.fromAsset would render them,
+    // without the asset construct's bucket import and the L2's work: a fixed cost of every
+    // stack's synth (`npm run bench`).
+    const code = new AssetStaging(this, 'HandlerCode', { sourcePath: HANDLER_CODE });
+    const location = stack.synthesizer.addFileAsset({
+      sourceHash: code.assetHash,
+      fileName: code.relativeStagedPath(stack),
+      packaging: FileAssetPackaging.ZIP_DIRECTORY,
+    });
+    // At the path of the L2 it replaced (Handler/Resource): the logical id, and so the service
+    // token of every custom resource, stays; CloudFormation cannot change a service token.
+    const handler = new lambda.CfnFunction(new Construct(this, 'Handler'), 'Resource', {
       description: 'Custom resources of the AWS IoT Software Package Catalog',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', 'index')),
+      runtime: lambda.Runtime.NODEJS_24_X.name,
+      code: { s3Bucket: location.bucketName, s3Key: location.objectKey },
       handler: 'index.handler',
       // Below CloudFormation's one-hour wait, and leaves room to wait out running jobs.
-      timeout: Duration.minutes(14),
+      timeout: Duration.minutes(14).toSeconds(),
       memorySize: 256,
-      role,
-      logGroup,
+      role: role.roleArn,
+      loggingConfig: { logGroup: logGroup.logGroupName },
     });
-    this.serviceToken = this.function.functionArn;
+    handler.node.addDependency(role);
+    this.role = role;
+    this.serviceToken = handler.getAtt('Arn');
     acknowledgeWildcardResource(this.policy, '*',
       'iot:GetIndexingConfiguration and iot:ListJobs (to await a job\'s deletion) support no resource-level scope.');
     for (const resource of ownedResources) {
@@ -240,7 +271,7 @@ export class PackageCatalogProvider extends Construct {
     const resource = new ContractResource<T>(scope, id, {
       type: options.resourceType,
       properties: { ServiceToken: this.serviceToken, ...options.properties },
-    });
+    }, options.tags);
     resource.node.addDependency(this.policy);
     for (const grant of options.grants ?? []) {
       if (grant !== this.policy) resource.node.addDependency(grant);
@@ -278,7 +309,7 @@ export class PackageCatalogProvider extends Construct {
    */
   public grantAccountSetting(scope: Construct, id: string, actions: string[], passRoles: iam.IRole[] = []): iam.Policy {
     const policy = new iam.Policy(scope, id, {
-      roles: [this.function.role!],
+      roles: [this.role],
       statements: [
         new iam.PolicyStatement({ actions, resources: ['*'] }),
         ...(passRoles.length > 0 ? [passRoleToIot(passRoles.map((r) => r.roleArn))] : []),
@@ -362,6 +393,14 @@ export class PackageCatalogProvider extends Construct {
 
 /** A custom resource of one contract: its attributes are read by the contract's names. */
 export class ContractResource<T extends ResourceType> extends CfnResource {
+  /** Read by CfnResource when it renders the properties; `Tags.of` reaches it too. */
+  public readonly tags?: TagManager;
+
+  constructor(scope: Construct, id: string, props: CfnResourceProps, tags?: TagManager) {
+    super(scope, id, props);
+    this.tags = tags;
+  }
+
   /** An attribute the handler answers, as a token. */
   public attribute(name: keyof AttributesOf<T> & string): string {
     return Token.asString(this.getAtt(name));

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -342,5 +344,31 @@ describe('at scale: 300 packages of 3 versions and 50 jobs', () => {
     const documents = JSON.stringify(Object.values(providerPolicies(template)).map((p) => p.Properties.PolicyDocument));
     for (let p = 0; p < 300; p++) expect(documents).toContain(`:package/Scale-Package${p}-`);
     for (let j = 0; j < 50; j++) expect(documents).toContain(`:job/Scale-Rollout${j}-`);
+  });
+});
+
+describe('the handler function', () => {
+  test('keeps the logical id it had as a lambda.Function: CloudFormation cannot change a custom resource\'s service token', () => {
+    const stack = newStack();
+    new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' });
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual(['IotPackageCatalogProviderHandler38C0D6E7']);
+    template.hasResourceProperties('Custom::IotSoftwarePackage', {
+      ServiceToken: { 'Fn::GetAtt': ['IotPackageCatalogProviderHandler38C0D6E7', 'Arn'] },
+    });
+  });
+
+  test('its code is a file asset of the stack, zipped from the bundled handler, as cdk deploy publishes assets', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' });
+    const assembly = app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'S.assets.json'), 'utf8'));
+    type FileAsset = { source: { path: string; packaging: string }; destinations: Record<string, { objectKey: string }> };
+    const [asset] = Object.values(manifest.files) as FileAsset[];
+    expect(asset.source.packaging).toEqual('zip');
+    expect(fs.readdirSync(path.join(assembly.directory, asset.source.path))).toEqual(['index.js']);
+    const [destination] = Object.values(asset.destinations);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Code: { S3Key: destination.objectKey } });
   });
 });
