@@ -141,7 +141,8 @@ export class PackageCatalogProvider extends Construct {
    * for the provider's main policy, so they live in managed policies on which only jobs wait.
    */
   private readonly jobGrants: GrantPool;
-  private readonly granted = new Set<string>();
+  /** The policy holding each package's grant, by kind and name. */
+  private readonly packagePolicies = new Map<string, iam.Policy | iam.ManagedPolicy>();
   /** Packages whose versions any job of the stack may name as destinations. */
   private readonly destinationPackages = new Set<string>();
   /** The stack's package configuration, and its jobs: a job waits for the configuration. */
@@ -297,7 +298,7 @@ export class PackageCatalogProvider extends Construct {
    * default): version actions, not package-level changes.
    */
   public grantVersions(scope: IConstruct, packageName: string): iam.Policy | iam.ManagedPolicy {
-    if (this.granted.has(`package:declared:${packageName}`)) return this.grantPackage(scope, packageName);
+    if (this.packagePolicies.has(`package:declared:${packageName}`)) return this.grantPackage(scope, packageName);
     return this.grantPackageOfKind(scope, packageName, 'imported');
   }
 
@@ -372,6 +373,9 @@ export class PackageCatalogProvider extends Construct {
 
   private grantPackageOfKind(scope: IConstruct, packageName: string, kind: 'declared' | 'imported'): iam.Policy | iam.ManagedPolicy {
     const key = `package:${kind}:${packageName}`;
+    // Every version asks: the answer is known after the first.
+    const granted = this.packagePolicies.get(key);
+    if (granted) return granted;
     const pkg = packageArn(scope, packageName);
     const versions = `${pkg}/version/*`;
     const policy = this.packageGrants.grant(key, [{
@@ -379,13 +383,11 @@ export class PackageCatalogProvider extends Construct {
       actions: kind === 'declared' ? DECLARED_PACKAGE_ACTIONS : IMPORTED_PACKAGE_ACTIONS,
       resources: [pkg, versions],
     }]);
-    if (!this.granted.has(key)) {
-      this.granted.add(key);
-      this.destinationPackages.add(packageName);
-      acknowledgeWildcardResource(policy, versions,
-        `Version actions are scoped to the versions of package ${packageName}; a statement per version ` +
-        'would outgrow the size limit of IAM policies in stacks with hundreds of versions.');
-    }
+    this.packagePolicies.set(key, policy);
+    this.destinationPackages.add(packageName);
+    acknowledgeWildcardResource(policy, versions,
+      `Version actions are scoped to the versions of package ${packageName}; a statement per version ` +
+      'would outgrow the size limit of IAM policies in stacks with hundreds of versions.');
     return policy;
   }
 
