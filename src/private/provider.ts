@@ -1,7 +1,7 @@
 import * as path from 'path';
 import {
-  ArnFormat, AssetStaging, Aws, CfnResource, CfnResourceProps, Duration, FileAssetPackaging, IResolvable, RemovalPolicy, Stack, TagManager, TagType,
-  Token,
+  ArnFormat, Aspects, AssetStaging, Aws, CfnElement, CfnResource, CfnResourceProps, Duration, FileAssetPackaging, IResolvable, Lazy,
+  RemovalPolicy, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -129,7 +129,7 @@ export class PackageCatalogProvider extends Construct {
     return existing instanceof PackageCatalogProvider ? existing : new PackageCatalogProvider(stack, PROVIDER_ID);
   }
 
-  /** The handler's ARN, as a reference: resolving it is cheaper than a string token's, once per resource. */
+  /** The handler's ARN, in the form the template renders it. */
   private readonly serviceToken: IResolvable;
   /** The handler's role, which every grant of the stack goes to. */
   public readonly role: iam.IRole;
@@ -141,6 +141,8 @@ export class PackageCatalogProvider extends Construct {
    * for the provider's main policy, so they live in managed policies on which only jobs wait.
    */
   private readonly jobGrants: GrantPool;
+  /** The library's resources in the stack, whose logical ids are fixed once the app is built. */
+  private readonly fixedLogicalIds: CfnElement[] = [];
   /** The policy holding each package's grant, by kind and name. */
   private readonly packagePolicies = new Map<string, iam.Policy | iam.ManagedPolicy>();
   /** Packages whose versions any job of the stack may name as destinations. */
@@ -223,7 +225,14 @@ export class PackageCatalogProvider extends Construct {
     });
     handler.node.addDependency(role);
     this.role = role;
-    this.serviceToken = handler.getAtt('Arn');
+    // Logical ids are a hash of the construct path, computed again wherever a template names
+    // the resource: once the app is built (aspects run first in synth), each resource of the
+    // library and the policies they wait for keep the id they have, computed once.
+    Aspects.of(this).add({ visit: (node) => node === this && this.fixLogicalIds() });
+    // Every custom resource names the handler: its GetAtt is rendered once per synth, not once
+    // per resource (a CfnReference recomputes the logical id, a hash of the path, each time).
+    // The resources are in the handler's stack, so no cross-stack reference is lost.
+    this.serviceToken = Lazy.any({ produce: () => ({ 'Fn::GetAtt': [stack.resolve(handler.logicalId), 'Arn'] }) });
     acknowledgeWildcardResource(this.policy, '*',
       'iot:GetIndexingConfiguration and iot:ListJobs (to await a job\'s deletion) support no resource-level scope.');
     for (const resource of ownedResources) {
@@ -256,6 +265,20 @@ export class PackageCatalogProvider extends Construct {
     return other;
   }
 
+  /** Overrides each logical id with the one the stack gives it: the same id, no longer recomputed. */
+  private fixLogicalIds(): void {
+    const policies = [this.policy, ...this.packageGrants.managedPolicies, ...this.jobGrants.managedPolicies]
+      .map((policy) => policy.node.defaultChild as CfnElement);
+    const stack = Stack.of(this);
+    for (const element of [...policies, ...this.fixedLogicalIds]) {
+      try {
+        element.overrideLogicalId(stack.resolve(element.logicalId));
+      } catch {
+        // Stack.exportValue locked it already: it keeps its id, computed as before.
+      }
+    }
+  }
+
   /** Records a job of the stack: it waits for the stack's package configuration, if any. */
   public addJob(job: IConstruct): void {
     this.jobs.push(job);
@@ -273,6 +296,7 @@ export class PackageCatalogProvider extends Construct {
       type: options.resourceType,
       properties: { ServiceToken: this.serviceToken, ...options.properties },
     }, options.tags);
+    this.fixedLogicalIds.push(resource);
     resource.node.addDependency(this.policy);
     for (const grant of options.grants ?? []) {
       if (grant !== this.policy) resource.node.addDependency(grant);

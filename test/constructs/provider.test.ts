@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgedWildcards, ENV, iotArn, logicalIdOf, newStack, policyHolding, providerPolicies } from './util';
@@ -370,5 +370,19 @@ describe('the handler function', () => {
     expect(fs.readdirSync(path.join(assembly.directory, asset.source.path))).toEqual(['index.js']);
     const [destination] = Object.values(asset.destinations);
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Code: { S3Key: destination.objectKey } });
+  });
+
+  test('logical ids are those the stack gives: renames apply, and an exported value keeps its id', () => {
+    const stack = newStack();
+    const pkg = new SoftwarePackage(stack, 'Pkg', { packageName: 'fw' });
+    const version = pkg.addVersion('V1', { versionName: '1.0.0' });
+    stack.renameLogicalId(stack.resolve((version.node.defaultChild as CfnResource).logicalId), 'FirmwareOneZeroZero');
+    // An export without a name locks the package's logical id at once.
+    stack.exportValue(pkg.packageArn);
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.findResources('Custom::IotPackageVersion'))).toEqual(['FirmwareOneZeroZero']);
+    const packageId = Object.keys(template.findResources('Custom::IotSoftwarePackage'))[0];
+    template.hasOutput('*', { Value: { 'Fn::GetAtt': [packageId, 'PackageArn'] } });
+    template.hasResourceProperties('Custom::IotPackageVersion', { PackageName: { 'Fn::GetAtt': [packageId, 'PackageName'] } });
   });
 });
