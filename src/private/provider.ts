@@ -162,10 +162,10 @@ export class PackageCatalogProvider extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Manages IoT software packages and versions for this stack',
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // The L1 of logs.LogGroup, at its path (Logs/Resource): the same resource and logical id,
+    // without loading and running the L2 in every app's synth.
+    const logGroup = new logs.CfnLogGroup(new Construct(this, 'Logs'), 'Resource', { retentionInDays: 365 });
+    logGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
     const stack = Stack.of(this);
     const ownedResources = [
@@ -177,7 +177,7 @@ export class PackageCatalogProvider extends Construct {
       statements: [
         new iam.PolicyStatement({
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
+          resources: [logGroup.attrArn],
         }),
         // Create and update calls of the package catalog also read the indexing configuration;
         // a job's deletion is awaited among the jobs being deleted. Neither has a resource-level scope.
@@ -221,7 +221,7 @@ export class PackageCatalogProvider extends Construct {
       timeout: Duration.minutes(14).toSeconds(),
       memorySize: 256,
       role: role.roleArn,
-      loggingConfig: { logGroup: logGroup.logGroupName },
+      loggingConfig: { logGroup: logGroup.ref },
     });
     handler.node.addDependency(role);
     this.role = role;
