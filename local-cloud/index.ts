@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { IamAuthority } from './emulator/iam-authority';
-import { IotEmulator, IotEmulatorOptions } from './emulator/iot-emulator';
+import { iotClient, IotEmulator, IotEmulatorOptions } from './emulator/iot-emulator';
 import { S3Emulator } from './emulator/s3-emulator';
 import { DeployHarness, HarnessOptions } from './harness/deploy-harness';
+import { nativeIotProviders, NativeRetryOptions } from './harness/native-iot';
 
 /**
  * A local stand-in for an AWS account: the IoT emulator, an S3 emulator for assets, the
@@ -13,12 +14,31 @@ import { DeployHarness, HarnessOptions } from './harness/deploy-harness';
  * call a deployed handler makes is checked against the policies its role has at that moment of
  * the deploy. Used by the lifecycle tests, the demo and the benchmarks.
  */
+export interface LocalCloudOptions {
+  readonly iot?: IotEmulatorOptions;
+  readonly harness?: HarnessOptions;
+  /** The handler's retry base delay (IOT_RETRY_BASE_DELAY_MS). @default 5 */
+  readonly retryBaseDelayMs?: number;
+  /**
+   * Gives CloudFormation's own IoT resource types (`AWS::IoT::SoftwarePackage`,
+   * `SoftwarePackageVersion`, `JobTemplate`) their behaviour through the IoT API, with the
+   * deployer's (unrestricted) credentials and these retries; providers given in
+   * `harness.resourceProviders` win. @default - those types are only recorded
+   */
+  readonly nativeIot?: NativeRetryOptions;
+}
+
 export class LocalCloud {
-  public static async start(options: { iot?: IotEmulatorOptions; harness?: HarnessOptions; retryBaseDelayMs?: number } = {}): Promise<LocalCloud> {
+  public static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const iam = new IamAuthority();
     const iot = await IotEmulator.start({ iam, ...options.iot });
     const s3 = await S3Emulator.start({ iam });
-    return new LocalCloud(iam, iot, s3, options.harness ?? {}, options.retryBaseDelayMs ?? 5);
+    // CloudFormation calls the service with the deployer's credentials: keys IAM did not issue here.
+    const deployer = iotClient(iot);
+    const harness: HarnessOptions = options.nativeIot
+      ? { ...options.harness, resourceProviders: { ...nativeIotProviders(() => deployer, options.nativeIot), ...options.harness?.resourceProviders } }
+      : options.harness ?? {};
+    return new LocalCloud(iam, iot, s3, harness, options.retryBaseDelayMs ?? 5);
   }
 
   public readonly harness: DeployHarness;

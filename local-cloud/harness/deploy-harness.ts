@@ -47,6 +47,8 @@ export interface CustomResourceEvent {
 
 export interface ResourceProviderRequest {
   readonly stackName: string;
+  /** `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>`: where the resource lives. */
+  readonly stackId: string;
   readonly logicalId: string;
   readonly resourceType: string;
   readonly properties: Record<string, unknown>;
@@ -245,6 +247,8 @@ export class DeployHarness {
   private cloudFormation?: Promise<CloudFormationEndpoint>;
   /** Every stack by id, also deleted ones: DescribeStacks by id still finds them. */
   private readonly stacksById = new Map<string, StackState>();
+  /** The response server's host and port, once it listens. */
+  private responseHosts: ReadonlyMap<string, number> = new Map();
   /** The environment of every handler: the options' env plus the CloudFormation endpoint. */
   private readonly handlerEnv: Record<string, string>;
 
@@ -256,6 +260,8 @@ export class DeployHarness {
       coldStartEveryInvocation: options.coldStartEveryInvocation ?? true,
       runtimeModules: options.runtimeModules ?? PROJECT_NODE_MODULES,
       log: (line) => this.log(line),
+      // Handlers reach the ResponseURL over HTTPS, as Lambda reaches S3's pre-signed URL.
+      localHttpsHosts: () => this.responseHosts,
     });
   }
 
@@ -643,6 +649,7 @@ export class DeployHarness {
     const provider = this.options.resourceProviders?.[request.type];
     const providerRequest: ResourceProviderRequest = {
       stackName: op.stack.name,
+      stackId: op.stack.stackId,
       logicalId: request.logicalId,
       resourceType: request.type,
       properties: request.properties,
@@ -831,7 +838,11 @@ export class DeployHarness {
   }
 
   private responseServer(): Promise<ResponseServer> {
-    this.server ??= ResponseServer.start();
+    this.server ??= ResponseServer.start().then((server) => {
+      const { hostname, port } = new URL(server.baseUrl);
+      this.responseHosts = new Map([[hostname, Number(port)]]);
+      return server;
+    });
     return this.server;
   }
 

@@ -14,6 +14,8 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
+import * as https from 'https';
 import * as path from 'path';
 import { format } from 'util';
 import * as vm from 'vm';
@@ -48,6 +50,13 @@ export interface LambdaRuntimeOptions {
    */
   readonly runtimeModules: string;
   readonly log: (line: string) => void;
+  /**
+   * Hosts the harness serves over plain HTTP on a local port (the ResponseURL's): an HTTPS
+   * request the code makes to one of them on the default port reaches that port instead, as
+   * Lambda reaches S3's pre-signed ResponseURL over HTTPS (aws-cdk's own handlers PUT to the
+   * URL's hostname and path with `https.request`, whatever its protocol and port).
+   */
+  readonly localHttpsHosts?: () => ReadonlyMap<string, number>;
 }
 
 /** How an invocation ended, as far as the Lambda service can tell. */
@@ -259,6 +268,13 @@ export class LambdaRuntime {
     const codeRoot = path.dirname(filename);
     const module = new realModule(filename) as InstanceType<typeof realModule> & { _compile(content: string, file: string): void };
     module.filename = filename;
+    const localHosts = this.options.localHttpsHosts;
+    if (localHosts) {
+      // The code's `require` calls its module's `require`: the code gets the routed `https`.
+      const load = module.require.bind(module);
+      const routed = routedHttps(localHosts);
+      module.require = ((id: string) => (id === 'https' || id === 'node:https' ? routed : load(id))) as NodeJS.Require;
+    }
     // Set before the code runs (Module#load would recompute them from the file's directory).
     module.paths = [...internals._nodeModulePaths(codeRoot).filter((p) => p.startsWith(codeRoot)), this.options.runtimeModules];
     module._compile(fs.readFileSync(filename, 'utf8'), filename);
@@ -286,6 +302,36 @@ export class LambdaRuntime {
       ...this.options.env,
     };
   }
+}
+
+/**
+ * The `https` module as the handler's code sees it: requests to a host in `hosts()` on the
+ * default port go to the harness's local port over plain HTTP; every other request is HTTPS.
+ */
+function routedHttps(hosts: () => ReadonlyMap<string, number>): typeof https {
+  const route = (args: unknown[]): unknown[] | undefined => {
+    const [first, second] = args;
+    const target = typeof first === 'string' || first instanceof URL ? new URL(first) : undefined;
+    const options = (target ? (typeof second === 'object' && second !== null ? second : {}) : first ?? {}) as https.RequestOptions;
+    const hostname = options.hostname ?? options.host?.replace(/:\d+$/, '') ?? target?.hostname;
+    const port = options.port ?? (target?.port || undefined);
+    const local = hostname ? hosts().get(hostname) : undefined;
+    if (local === undefined || (port !== undefined && Number(port) !== 443)) return undefined;
+    const callback = args.find((a) => typeof a === 'function');
+    const requestPath = options.path ?? (target ? `${target.pathname}${target.search}` : '/');
+    return [{ ...options, host: undefined, hostname, port: local, path: requestPath, protocol: 'http:', agent: undefined }, ...(callback ? [callback] : [])];
+  };
+  type Request = (...a: unknown[]) => http.ClientRequest;
+  const request = (...args: unknown[]) => {
+    const local = route(args);
+    return local ? (http.request as Request)(...local) : (https.request as Request)(...args);
+  };
+  const get = (...args: unknown[]) => {
+    const req = request(...args);
+    req.end();
+    return req;
+  };
+  return { ...https, request, get } as typeof https;
 }
 
 /** Awaits an async handler, or a callback-style one (three parameters) until it calls back. */

@@ -50,13 +50,18 @@ export class ResponseServer {
     this.server = http.createServer((req, res) => this.handle(req, res));
   }
 
+  /** `http://127.0.0.1:<port>`: where the ResponseURLs point. */
+  public get baseUrl(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
   /** A new ResponseURL, shaped like CloudFormation's (path names the request, query signs it). */
   public newSlot(stackId: string, logicalId: string, requestId: string): ResponseSlot {
     const key = encodeURIComponent(`${stackId}|${logicalId}|${requestId}`);
     const signature = randomBytes(20).toString('hex');
-    const { port } = this.server.address() as AddressInfo;
     const slot = new ResponseSlot(
-      `http://127.0.0.1:${port}/cloudformation-custom-resource-response/${key}?X-Amz-Expires=7200&X-Amz-Signature=${signature}`,
+      `${this.baseUrl}/cloudformation-custom-resource-response/${key}?X-Amz-Expires=7200&X-Amz-Signature=${signature}`,
       key,
     );
     this.slots.set(key, { slot, signature });

@@ -6,10 +6,10 @@ import {
   UpdateIndexingConfigurationCommand,
   UpdatePackageConfigurationCommand,
 } from '@aws-sdk/client-iot';
-import { jobTemplateProvider } from './job-template-provider';
 import { ACCOUNT, DOCUMENT, groupArn, IOT_ARN, jobsApp, JobsSpec, STACK, versionArn } from './jobs-app';
 import { LocalCloud } from '../../local-cloud';
 import { iotClient, RecordedCall } from '../../local-cloud/emulator/iot-emulator';
+import { jobTemplateProvider } from '../../local-cloud/harness/native-iot';
 
 /**
  * The lifecycle of the package configuration, `$package` fleet indexing, jobs and job templates

@@ -13,10 +13,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IoTClient } from '@aws-sdk/client-iot';
-import { jobTemplateProvider } from './job-template-provider';
 import { groupArn, MATRIX_STACK, matrixApp, MatrixPackage, MatrixSpec, TRIPWIRE_TYPE, versionArn } from './matrix-app';
 import { LocalCloud } from '../../local-cloud';
 import { FailOperationOptions, iotClient } from '../../local-cloud/emulator/iot-emulator';
+import { jobTemplateProvider } from '../../local-cloud/harness/native-iot';
 import { PackageVersionStatus } from '../../src';
 
 type Step = 'create' | 'update' | 'replace' | 'delete';
