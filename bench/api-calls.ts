@@ -1,27 +1,51 @@
 /**
  * API calls per lifecycle step, counted from the IoT emulator's call log while the deploy
- * harness plays CloudFormation with the bundled handler. Run in a fresh process:
- * `tsx bench/api-calls.ts` prints one JSON line.
+ * harness plays CloudFormation: with the bundled handler (ours), with aws-cdk's AwsCustomResource
+ * handler and CloudFormation's own IoT resource types (the workaround), or with those types
+ * alone (L1). Run in a fresh process: `tsx bench/api-calls.ts [ours|workaround|l1]` prints one
+ * JSON line.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import { CfnSoftwarePackage, CfnSoftwarePackageVersion } from 'aws-cdk-lib/aws-iot';
 import { LocalCloud } from '../local-cloud';
+import { addWorkaroundPackage } from './stacks/workaround';
 import { RecordedCall } from '../local-cloud/emulator/iot-emulator';
 import { PackageVersionStatus, SoftwarePackage } from '../src';
 
 const STACK = 'BenchLifecycle';
 const PACKAGE = 'bench-lifecycle';
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+export type LifecycleKind = 'ours' | 'workaround' | 'l1';
+export const LIFECYCLE_KINDS: readonly LifecycleKind[] = ['ours', 'workaround', 'l1'];
 
 /** What the stack declares at one point of the lifecycle. */
 interface Declared {
   readonly version?: { readonly status: PackageVersionStatus; readonly isDefault: boolean };
 }
 
-function buildApp(outdir: string, declared: Declared): App {
+function buildApp(kind: LifecycleKind, outdir: string, declared: Declared): App {
   const app = new App({ outdir });
-  const stack = new Stack(app, STACK, { env: { account: '123456789012', region: 'us-east-1' } });
-  const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: PACKAGE });
-  if (declared.version) {
-    pkg.addVersion('V1', { versionName: '1.0.0', status: declared.version.status, isDefaultVersion: declared.version.isDefault });
+  const stack = new Stack(app, STACK, { env: ENV });
+  const v = declared.version;
+  switch (kind) {
+    case 'ours': {
+      const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: PACKAGE });
+      if (v) pkg.addVersion('V1', { versionName: '1.0.0', status: v.status, isDefaultVersion: v.isDefault });
+      break;
+    }
+    case 'workaround':
+      // Deprecating is editing the publish call's action to DEPRECATE.
+      addWorkaroundPackage(stack, 'Firmware', PACKAGE, v ? [{ id: 'V1', versionName: '1.0.0', description: 'Release 1', attributes: {} }] : [], {
+        defaultVersion: v?.isDefault ? 0 : -1,
+        deprecated: v?.status === PackageVersionStatus.DEPRECATED ? [0] : [],
+      });
+      break;
+    case 'l1': {
+      const pkg = new CfnSoftwarePackage(stack, 'Firmware', { packageName: PACKAGE });
+      if (v) new CfnSoftwarePackageVersion(stack, 'V1', { packageName: pkg.ref, versionName: '1.0.0' });
+      break;
+    }
   }
   return app;
 }
@@ -34,7 +58,12 @@ export interface StepMinimum {
 }
 
 export interface StepResult {
+  readonly kind: LifecycleKind;
   readonly step: string;
+  /** false: this kind cannot declare the step at all (nothing was deployed); `note` says why. */
+  readonly expressible: boolean;
+  /** What differs from the step as ours performs it (e.g. the L1's version stays DRAFT). */
+  readonly note?: string;
   readonly status: string;
   readonly mutating: number;
   readonly reads: number;
@@ -49,6 +78,8 @@ export interface StepResult {
 interface StepSpec {
   readonly step: string;
   readonly declared?: Declared;
+  /** What the L1 stack does at this step: undefined when it can do it as declared. */
+  readonly l1?: { readonly expressible: boolean; readonly note: string };
   /** undefined: destroy the stack. */
   readonly minimum: StepMinimum;
 }
@@ -63,6 +94,7 @@ export const STEPS: readonly StepSpec[] = [
   {
     step: 'create a published version',
     declared: { version: { status: PackageVersionStatus.PUBLISHED, isDefault: false } },
+    l1: { expressible: true, note: 'DRAFT only: CloudFormation cannot publish (Status is read-only)' },
     minimum: {
       mutating: 2,
       reads: 0,
@@ -73,11 +105,13 @@ export const STEPS: readonly StepSpec[] = [
   {
     step: 'make it the default',
     declared: { version: { status: PackageVersionStatus.PUBLISHED, isDefault: true } },
+    l1: { expressible: false, note: 'cannot: CloudFormation has no default version setting' },
     minimum: { mutating: 1, reads: 0, calls: ['UpdatePackage:defaultVersionName'], why: 'UpdatePackage(defaultVersionName) sets the default in one call' },
   },
   {
     step: 'deprecate it',
     declared: { version: { status: PackageVersionStatus.DEPRECATED, isDefault: true } },
+    l1: { expressible: false, note: 'cannot: CloudFormation cannot change a version\'s status' },
     minimum: {
       mutating: 1,
       reads: 0,
@@ -88,6 +122,7 @@ export const STEPS: readonly StepSpec[] = [
   {
     step: 'delete the default version',
     declared: {},
+    l1: { expressible: true, note: 'a DRAFT version, never the default' },
     minimum: {
       mutating: 2,
       reads: 0,
@@ -118,16 +153,35 @@ export function describeCall(call: RecordedCall): string {
   return `${call.operation}${detail}${call.status >= 400 ? ` (${call.status} ${call.errorType})` : ''}`;
 }
 
-export async function measureApiCalls(): Promise<StepResult[]> {
-  const cloud = await LocalCloud.start({ retryBaseDelayMs: 250 });
+export async function measureApiCalls(kind: LifecycleKind = 'ours'): Promise<StepResult[]> {
+  // CloudFormation's own IoT resource types run with their handlers' behaviour (the workaround and the L1).
+  const cloud = await LocalCloud.start({ retryBaseDelayMs: 250, nativeIot: {} });
   const results: StepResult[] = [];
   try {
     for (const spec of STEPS) {
+      const l1 = kind === 'l1' ? spec.l1 : undefined;
+      if (l1 && !l1.expressible) {
+        results.push({
+          kind,
+          step: spec.step,
+          expressible: false,
+          note: l1.note,
+          status: 'n/a',
+          mutating: 0,
+          reads: 0,
+          errors: 0,
+          calls: [],
+          minimum: spec.minimum,
+          atMinimum: false,
+          handlerInvocations: 0,
+        });
+        continue;
+      }
       const before = cloud.iot.calls.length;
       let status: string;
       let invocations: number;
       if (spec.declared) {
-        const dir = cloud.synth((outdir) => buildApp(outdir, spec.declared!));
+        const dir = cloud.synth((outdir) => buildApp(kind, outdir, spec.declared!));
         const deployed = await cloud.harness.deploy(dir, STACK);
         status = deployed.failure ? `${deployed.status}: ${deployed.failure}` : deployed.status;
         invocations = deployed.events.filter((e) => e.resourceType.startsWith('Custom::') && e.status === 'IN_PROGRESS').length;
@@ -140,7 +194,10 @@ export async function measureApiCalls(): Promise<StepResult[]> {
       const mutating = calls.filter((c) => !isRead(c.operation)).length;
       const reads = calls.filter((c) => isRead(c.operation)).length;
       results.push({
+        kind,
         step: spec.step,
+        expressible: true,
+        note: l1?.note,
         status,
         mutating,
         reads,
@@ -158,7 +215,9 @@ export async function measureApiCalls(): Promise<StepResult[]> {
 }
 
 if (require.main === module) {
-  measureApiCalls().then(
+  const kind = (process.argv[2] ?? 'ours') as LifecycleKind;
+  if (!LIFECYCLE_KINDS.includes(kind)) throw new Error(`usage: api-calls.ts [${LIFECYCLE_KINDS.join('|')}]`);
+  measureApiCalls(kind).then(
     (steps) => process.stdout.write(`${JSON.stringify({ steps })}\n`),
     (error) => {
       process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

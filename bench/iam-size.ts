@@ -3,13 +3,22 @@
  * CloudFormation resolves them, whitespace excluded): fixed per stack, per package and per job,
  * and whether a stack of 300 packages of 3 versions and 50 jobs fits IAM's limits (10,240
  * characters of inline policies per role, 6,144 per managed policy, 10 managed policies per
- * role). Run as a child of run.ts; prints JSON.
+ * role). Also the roles and policies of each benchmark stack (ours, the workaround, the L1) at
+ * 1 and 200 versions, and where the workaround written with a policy per AwsCustomResource
+ * reaches IAM's quota. Run as a child of run.ts; prints JSON.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { IPackageVersion, JobDocument, JobTargets, JobWithPackages, PackageConfiguration, SoftwarePackage } from '../src';
+import { IAM_LIMITS, iamContext, roleIam, RoleIam } from './iam-roles';
+import { buildL1App } from './stacks/l1';
+import { buildOursApp } from './stacks/ours';
 import { BENCH_ENV } from './stacks/spec';
+import { buildWorkaroundApp, WorkaroundPolicy } from './stacks/workaround';
 import { PolicyDocument, policySize } from '../local-cloud/emulator/iam-policy';
-import { resolve, ResolveContext } from '../local-cloud/harness/intrinsics';
+import { resolve } from '../local-cloud/harness/intrinsics';
+import { IPackageVersion, JobDocument, JobTargets, JobWithPackages, PackageConfiguration, SoftwarePackage } from '../src';
 
 export interface IamSizeResult {
   /** Characters of every policy of the provider's role, for a stack of one package. */
@@ -17,6 +26,9 @@ export interface IamSizeResult {
   readonly charsPerPackage: number;
   readonly charsPerJob: number;
   readonly scale: ScaleResult[];
+  /** The roles of each benchmark stack, at 1 and 200 versions (with `benchStacks`). */
+  readonly perStack?: StackIam[];
+  readonly workaroundPerCall?: PerCallQuota;
 }
 
 export interface ScaleResult {
@@ -29,24 +41,26 @@ export interface ScaleResult {
   readonly withinLimits: boolean;
 }
 
-export const LIMITS = { inline: 10_240, managed: 6_144, managedPerRole: 10 };
+export interface StackIam {
+  readonly kind: 'ours' | 'workaround' | 'l1';
+  readonly n: number;
+  readonly roles: RoleIam[];
+  /** Inline and customer-managed characters of every role of the stack. */
+  readonly totalChars: number;
+}
 
-const CONTEXT: ResolveContext = {
-  pseudo: {
-    region: BENCH_ENV.region,
-    accountId: BENCH_ENV.account,
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-    stackName: 'BenchIam',
-    stackId: `arn:aws:cloudformation:${BENCH_ENV.region}:${BENCH_ENV.account}:stack/BenchIam/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`,
-  },
-  parameters: {},
-  conditions: {},
-  mappings: {},
-  // Names of other resources are as long as CloudFormation's generated ones.
-  ref: () => 'x'.repeat(60),
-  getAtt: () => `arn:aws:iam::${BENCH_ENV.account}:role/${'x'.repeat(60)}`,
-};
+/** The workaround with `AwsCustomResourcePolicy` per call: one inline policy per version on one role. */
+export interface PerCallQuota {
+  readonly inlineCharsAt1: number;
+  readonly inlineCharsPerVersion: number;
+  readonly resourcesPerVersion: number;
+  /** The most versions whose policies fit the singleton role's 10,240 inline characters. */
+  readonly maxVersions: number;
+}
+
+export const LIMITS = IAM_LIMITS;
+
+const CONTEXT = iamContext('BenchIam');
 
 /**
  * A stack of `packages` packages of `versionsEach` versions and `jobs` jobs, each job on one
@@ -107,8 +121,50 @@ function scale(packages: number, versionsEach: number, jobs: number): ScaleResul
   };
 }
 
-/** Measures the role's policies: per stack, per package, per job, and at scale. */
-export function measureIamSize(): IamSizeResult {
+/** Synthesizes a benchmark stack into a scratch directory and sizes its roles. */
+function benchStackIam(kind: StackIam['kind'] | 'workaround-per-call', n: number): { roles: RoleIam[]; resources: number } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-iam-'));
+  try {
+    const policy: WorkaroundPolicy = kind === 'workaround-per-call' ? 'per-call' : 'role';
+    const { app, stack } = kind === 'ours' ? buildOursApp(n, outdir) : kind === 'l1' ? buildL1App(n, outdir) : buildWorkaroundApp(n, outdir, { policy });
+    const template = app.synth().getStackByName(stack.stackName).template as { Resources?: Record<string, any> };
+    return { roles: roleIam(template, stack.stackName), resources: Object.keys(template.Resources ?? {}).length };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function perStack(): StackIam[] {
+  return (['ours', 'workaround', 'l1'] as const).flatMap((kind) => [1, 200].map((n) => {
+    const { roles } = benchStackIam(kind, n);
+    return { kind, n, roles, totalChars: roles.reduce((sum, r) => sum + r.inlineChars + r.customerManagedChars, 0) };
+  }));
+}
+
+function perCallQuota(): PerCallQuota {
+  const inline = (n: number) => {
+    const { roles, resources } = benchStackIam('workaround-per-call', n);
+    return { chars: Math.max(0, ...roles.map((r) => r.inlineChars)), resources };
+  };
+  const [one, eleven] = [inline(1), inline(11)];
+  const perVersion = (eleven.chars - one.chars) / 10;
+  let maxVersions = Math.max(1, Math.floor(1 + (IAM_LIMITS.inline - one.chars) / perVersion));
+  // Version names grow by a character past 1.0.9: confirm at the estimate and step.
+  while (inline(maxVersions + 1).chars <= IAM_LIMITS.inline) maxVersions++;
+  while (maxVersions > 0 && inline(maxVersions).chars > IAM_LIMITS.inline) maxVersions--;
+  return {
+    inlineCharsAt1: one.chars,
+    inlineCharsPerVersion: Math.round(perVersion),
+    resourcesPerVersion: (eleven.resources - one.resources) / 10,
+    maxVersions,
+  };
+}
+
+/**
+ * Measures the role's policies: per stack, per package, per job, and at scale; with
+ * `benchStacks`, also the roles of the benchmark stacks and the workaround's quota.
+ */
+export function measureIamSize(options: { benchStacks?: boolean } = {}): IamSizeResult {
   const fixedChars = total(policySizes(buildStack(1, 1, 0)));
   const charsPerPackage = (total(policySizes(buildStack(41, 1, 0))) - total(policySizes(buildStack(1, 1, 0)))) / 40;
   const charsPerJob = (total(policySizes(buildStack(1, 1, 41))) - total(policySizes(buildStack(1, 1, 1)))) / 40;
@@ -118,8 +174,9 @@ export function measureIamSize(): IamSizeResult {
     charsPerPackage: Math.round(charsPerPackage),
     charsPerJob: Math.round(charsPerJob),
     scale: [scale(300, 3, 50), scale(300, 10 / 3, 50)],
+    ...(options.benchStacks ? { perStack: perStack(), workaroundPerCall: perCallQuota() } : {}),
   };
   return result;
 }
 
-if (require.main === module) process.stdout.write(`${JSON.stringify(measureIamSize())}\n`);
+if (require.main === module) process.stdout.write(`${JSON.stringify(measureIamSize({ benchStacks: true }))}\n`);

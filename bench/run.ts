@@ -1,40 +1,53 @@
 /**
- * `npm run bench`: measures, side by side in one run, synth time and memory against the L1
- * resources, template bytes per version, the handler bundle, API calls per lifecycle step
- * against the minimum, a large deploy under a rate-limited emulator against calls / TPS,
- * Lambdas and IAM resources per stack, and the IAM policy characters per package and per job
- * against IAM's limits. Prints a table and writes .bench/report.json.
+ * `npm run bench`: measures, side by side in one run, the library ("ours"), the same stack as a
+ * team writes it today without it ("workaround": L1 resources plus an AwsCustomResource per
+ * version to publish it and one for the default, bench/stacks/workaround.ts) and the bare L1
+ * resources, which cannot publish a version ("L1"): synth time and memory, template bytes,
+ * resources, Lambdas and IAM per stack, API calls per lifecycle step, a large deploy under a
+ * rate-limited emulator against calls / TPS. Also the handler bundle, and the IAM policy
+ * characters per package and per job against IAM's limits. Prints a three-column table
+ * and the goals, and writes .bench/report.json (`columns` holds the table as data).
  *
  * Figures are reported, never asserted: a missed goal does not fail the run.
  *
  * Options: --reps <n> (synth repetitions, default 5), --loads <n> (bundle loads, default 21),
- * --sizes 1,50,200,480, --kinds floor,floor-nodeps (add the investigation stacks of
- * bench/stacks/floor.ts to the synth comparison), --versions <n> --tps <n> --burst <n> --concurrency <n> --base-delay-ms <n>
- * (throttled deploy), --skip <synth,bundle,api,throttled,iam>, --tsx (synth through tsx instead of
- * a compiled copy), --preload (synth as in an app that already uses Lambda and S3), --quick (reps 2, loads 7, 50 throttled versions).
+ * --sizes 1,50,200,480, --kinds workaround-per-call,floor,floor-nodeps (add investigation stacks
+ * to the synth comparison), --versions <n> --tps <n> --burst <n> --concurrency <n> --base-delay-ms <n>
+ * (throttled deploy), --skip <synth,bundle,api,throttled,iam>,
+ * --tsx (synth through tsx instead of a compiled copy), --preload (synth as in an app that already
+ * uses Lambda and S3; N=200 is measured in the other mode too, for both synth goals),
+ * --quick (reps 2, loads 7, 50 throttled versions).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { StepResult } from './api-calls';
+import { LIFECYCLE_KINDS, LifecycleKind, StepResult } from './api-calls';
 import { BundleResult, measureBundle } from './bundle';
-import type { IamSizeResult } from './iam-size';
-import type { SynthCaseResult, SynthKind } from './synth-case';
+import type { IamSizeResult, StackIam } from './iam-size';
+import type { SynthCaseResult, SynthCaseUnavailable, SynthKind } from './synth-case';
 import type { ThrottledResult } from './throttled-deploy';
 import {
   fmtBytes, fmtMs, fmtRatio, median, ROOT, round, Row, renderTable, runJsonChild, runTsxChild,
 } from './util';
 
-const SYNTH_RATIO_GOAL = 1.25;
+/** The synth goals, at N = 200 versions: ours / L1 in a bare app, and in an app that already uses Lambda. */
+const SYNTH_GOAL_N = 200;
+const SYNTH_GOAL_BARE = 1.5;
+const SYNTH_GOAL_PRELOAD = 1.25;
+/** Synth time per extra version, ours / workaround. */
+const SYNTH_PER_VERSION_GOAL = 1.1;
 const THROTTLED_RATIO_GOAL = 1.3;
 const BUNDLE_BYTES_GOAL = 60 * 1024;
+/** The three columns, in order. */
+const COLUMNS: readonly LifecycleKind[] = LIFECYCLE_KINDS;
+const COLUMN_TITLES: Record<LifecycleKind, string> = { ours: 'ours', workaround: 'workaround', l1: 'L1' };
 
 interface Args {
   readonly reps: number;
   readonly loads: number;
   readonly sizes: number[];
-  /** ours and l1, plus the investigation stacks floor / floor-nodeps when asked for. */
+  /** ours, workaround and l1, plus the investigation stacks when asked for. */
   readonly kinds: SynthKind[];
   readonly versions: number;
   readonly tps: number;
@@ -58,7 +71,7 @@ function parseArgs(argv: string[]): Args {
     reps: num('reps', quick ? 2 : 5),
     loads: num('loads', quick ? 7 : 21),
     sizes: (value('sizes') ?? '1,50,200,480').split(',').map(Number),
-    kinds: [...new Set(['ours', 'l1', ...(value('kinds') ?? '').split(',').filter(Boolean)])] as SynthKind[],
+    kinds: [...new Set([...COLUMNS, ...(value('kinds') ?? '').split(',').filter(Boolean)])] as SynthKind[],
     versions: num('versions', quick ? 50 : 200),
     tps: num('tps', 10),
     burst: num('burst', 10),
@@ -110,12 +123,15 @@ function environment(args: Args): Environment {
 
 const BUILD_DIR = path.join(ROOT, '.bench', 'build');
 
-/** Compiles src/ and the bench stacks file by file (no bundling: aws-cdk-lib stays one shared copy). */
+/** Compiles src/, the bench stacks and the synth children file by file (no bundling: aws-cdk-lib stays one shared copy). */
 function compileForSynth(): void {
   fs.rmSync(BUILD_DIR, { recursive: true, force: true });
   const list = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? list(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path.join(dir, e.name)] : []);
-  const entries = [...list('src'), ...list(path.join('bench', 'stacks')), path.join('bench', 'synth-case.ts')];
+  const entries = [
+    ...list('src'), ...list(path.join('bench', 'stacks')),
+    path.join('bench', 'synth-case.ts'),
+  ];
   const esbuild = require.resolve('esbuild/bin/esbuild');
   const isScript = fs.readFileSync(esbuild).subarray(0, 2).toString() === '#!';
   execFileSync(isScript ? process.execPath : esbuild, [
@@ -126,9 +142,21 @@ function compileForSynth(): void {
   fs.symlinkSync(path.join(ROOT, 'assets'), path.join(BUILD_DIR, 'assets'), 'dir');
 }
 
+/** Runs a synth child compiled, or through tsx with --tsx. */
+function runSynthChild<T>(args: Args, script: 'synth-case', childArgs: string[], env: Record<string, string> = {}): Promise<T> {
+  return (args.tsx
+    ? runTsxChild<T>(`${script}.ts`, childArgs, { nodeOptions: ['--expose-gc'], env, timeoutMs: 5 * 60_000 })
+    : runJsonChild<T>(process.execPath, ['--expose-gc', path.join(BUILD_DIR, 'bench', `${script}.js`), ...childArgs], { env, timeoutMs: 5 * 60_000 })
+  ).then((r) => r.result);
+}
+
 interface SynthSummary {
   readonly kind: SynthKind;
   readonly n: number;
+  /** Whether the children preloaded a Lambda/S3 stack (an app that already uses Lambda). */
+  readonly preload: boolean;
+  /** Why this kind has no figures at this size (a stack past 500 resources); the figures are then NaN. */
+  readonly unavailable?: string;
   readonly reps: number;
   readonly totalMsMedian: number;
   readonly cpuMsMedian: number;
@@ -140,45 +168,67 @@ interface SynthSummary {
   readonly resourceCount: number;
   readonly resourceTypes: Record<string, number>;
   readonly policyDocumentBytes: number;
+  /** Bytes of the Lambda code assets the stack stages (the handlers it deploys). */
+  readonly assetBytesStaged: number;
   readonly samplesTotalMs: number[];
 }
 
-async function measureSynth(args: Args): Promise<SynthSummary[]> {
-  if (!args.tsx) compileForSynth();
+async function measureSynth(args: Args, preload: boolean, sizes: readonly number[], kinds: readonly SynthKind[]): Promise<SynthSummary[]> {
   const samples = new Map<string, SynthCaseResult[]>();
-  // Interleaved (rep, size, kind) so that drift in machine load hits both kinds alike.
+  const unavailable = new Map<string, SynthCaseUnavailable>();
+  // Interleaved (rep, size, kind) so that drift in machine load hits every kind alike.
   for (let rep = 0; rep < args.reps; rep++) {
-    for (const n of args.sizes) {
-      for (const kind of args.kinds) {
-        const env = { BENCH_SYNTH_PRELOAD: args.preload ? '1' : '0' };
-        const { result } = args.tsx
-          ? await runTsxChild<SynthCaseResult>('synth-case.ts', [kind, String(n)], { nodeOptions: ['--expose-gc'], env })
-          : await runJsonChild<SynthCaseResult>(process.execPath, ['--expose-gc', path.join(BUILD_DIR, 'bench', 'synth-case.js'), kind, String(n)], { env });
+    for (const n of sizes) {
+      for (const kind of kinds) {
         const key = `${kind}:${n}`;
-        samples.set(key, [...(samples.get(key) ?? []), result]);
+        if (unavailable.has(key)) continue;
+        const result = await runSynthChild<SynthCaseResult | SynthCaseUnavailable>(args, 'synth-case', [kind, String(n)], {
+          BENCH_SYNTH_PRELOAD: preload ? '1' : '0',
+        });
+        if ('unavailable' in result) unavailable.set(key, result);
+        else samples.set(key, [...(samples.get(key) ?? []), result]);
       }
     }
-    log(`synth: repetition ${rep + 1}/${args.reps} done`);
+    log(`synth${preload ? ' (preloaded)' : ''}: repetition ${rep + 1}/${args.reps} done`);
   }
-  return [...samples].map(([, list]) => {
-    const first = list[0];
-    return {
-      kind: first.kind,
-      n: first.n,
-      reps: list.length,
-      totalMsMedian: median(list.map((r) => r.totalMs)),
-      cpuMsMedian: median(list.map((r) => r.cpuMs)),
-      constructMsMedian: median(list.map((r) => r.constructMs)),
-      synthMsMedian: median(list.map((r) => r.synthMs)),
-      peakRssDeltaBytesMedian: median(list.map((r) => r.peakRssDeltaBytes)),
-      retainedHeapBytesMedian: median(list.map((r) => r.retainedHeapBytes)),
-      templateBytes: first.templateBytes,
-      resourceCount: first.resourceCount,
-      resourceTypes: first.resourceTypes,
-      policyDocumentBytes: first.policyDocumentBytes,
-      samplesTotalMs: list.map((r) => round(r.totalMs, 1)),
-    };
-  });
+  const none = { reps: 0, totalMsMedian: NaN, cpuMsMedian: NaN, constructMsMedian: NaN, synthMsMedian: NaN, peakRssDeltaBytesMedian: NaN };
+  return [
+    ...[...unavailable.values()].map((u): SynthSummary => ({
+      ...none,
+      kind: u.kind,
+      n: u.n,
+      preload,
+      unavailable: u.unavailable,
+      retainedHeapBytesMedian: NaN,
+      templateBytes: NaN,
+      resourceCount: NaN,
+      resourceTypes: {},
+      policyDocumentBytes: NaN,
+      assetBytesStaged: NaN,
+      samplesTotalMs: [],
+    })),
+    ...[...samples.values()].map((list): SynthSummary => {
+      const first = list[0];
+      return {
+        kind: first.kind,
+        n: first.n,
+        preload,
+        reps: list.length,
+        totalMsMedian: median(list.map((r) => r.totalMs)),
+        cpuMsMedian: median(list.map((r) => r.cpuMs)),
+        constructMsMedian: median(list.map((r) => r.constructMs)),
+        synthMsMedian: median(list.map((r) => r.synthMs)),
+        peakRssDeltaBytesMedian: median(list.map((r) => r.peakRssDeltaBytes)),
+        retainedHeapBytesMedian: median(list.map((r) => r.retainedHeapBytes)),
+        templateBytes: first.templateBytes,
+        resourceCount: first.resourceCount,
+        resourceTypes: first.resourceTypes,
+        policyDocumentBytes: first.policyDocumentBytes,
+        assetBytesStaged: first.assetBytesStaged,
+        samplesTotalMs: list.map((r) => round(r.totalMs, 1)),
+      };
+    }),
+  ].sort((a, b) => a.n - b.n || kinds.indexOf(a.kind) - kinds.indexOf(b.kind));
 }
 
 // ---- report --------------------------------------------------------------------------------
@@ -187,12 +237,21 @@ interface Report {
   readonly generatedAt: string;
   readonly environment: Environment;
   readonly args: Omit<Args, 'skip'> & { skip: string[] };
-  readonly synth?: { readonly cases: SynthSummary[]; readonly comparison: SynthComparison[]; readonly bytesPerVersion?: BytesPerVersion };
+  readonly synth?: {
+    readonly cases: SynthSummary[];
+    /** N = 200 in the other mode (preloaded when the run is not, and the reverse), for both synth goals. */
+    readonly otherMode: SynthSummary[];
+    readonly comparison: SynthComparison[];
+    readonly perVersion?: PerVersion;
+  };
   readonly bundle?: BundleResult;
+  /** Every kind's steps (StepResult.kind). */
   readonly apiCalls?: StepResult[];
-  readonly throttled?: ThrottledResult;
-  readonly stackResources?: StackResources[];
+  readonly throttled?: Partial<Record<LifecycleKind, ThrottledResult>>;
   readonly iam?: IamSizeResult;
+  /** The three-column table: ours, the workaround and the L1 side by side. */
+  readonly columns: ColumnTable;
+  /** Goals with verdicts, and figures of ours alone. */
   readonly rows: Row[];
   readonly goals: { readonly met: number; readonly missed: number };
   readonly errors: string[];
@@ -200,135 +259,309 @@ interface Report {
 
 interface SynthComparison {
   readonly n: number;
-  readonly oursMs: number;
-  readonly l1Ms: number;
-  readonly timeRatio: number;
-  readonly cpuRatio: number;
-  readonly oursPeakRssDeltaBytes: number;
-  readonly l1PeakRssDeltaBytes: number;
-  readonly memoryRatio: number;
-  readonly oursRetainedHeapBytes: number;
-  readonly l1RetainedHeapBytes: number;
+  readonly preload: boolean;
+  /** Median construct + synth ms by kind (NaN where the kind cannot synthesize this size). */
+  readonly ms: Record<string, number>;
+  readonly cpuMs: Record<string, number>;
+  readonly peakRssDeltaBytes: Record<string, number>;
+  readonly oursVsL1: number;
+  readonly oursVsWorkaround: number;
 }
 
-interface BytesPerVersion {
-  /** (bytes(Nmax) - bytes(Nmin)) / (Nmax - Nmin): what one more version adds. */
-  readonly oursMarginal: number;
-  readonly l1Marginal: number;
-  readonly ratio: number;
-  /** (ms(Nmax) - ms(Nmin)) / (Nmax - Nmin). */
-  readonly oursMsPerVersion: number;
-  readonly l1MsPerVersion: number;
-}
-
-interface StackResources {
-  readonly kind: SynthKind;
-  readonly n: number;
-  readonly lambdas: number;
-  readonly roles: number;
-  readonly policies: number;
-  readonly policyDocumentBytes: number;
-  readonly resources: number;
-}
-
-function compareSynth(cases: SynthSummary[]): { comparison: SynthComparison[]; bytesPerVersion?: BytesPerVersion } {
-  const find = (kind: string, n: number) => cases.find((c) => c.kind === kind && c.n === n);
-  const sizes = [...new Set(cases.map((c) => c.n))].sort((a, b) => a - b);
-  const comparison = sizes.flatMap((n) => {
-    const ours = find('ours', n);
-    const l1 = find('l1', n);
-    if (!ours || !l1) return [];
-    return [{
-      n,
-      oursMs: round(ours.totalMsMedian, 1),
-      l1Ms: round(l1.totalMsMedian, 1),
-      timeRatio: round(ours.totalMsMedian / l1.totalMsMedian, 3),
-      cpuRatio: round(ours.cpuMsMedian / l1.cpuMsMedian, 3),
-      oursPeakRssDeltaBytes: ours.peakRssDeltaBytesMedian,
-      l1PeakRssDeltaBytes: l1.peakRssDeltaBytesMedian,
-      memoryRatio: round(ours.peakRssDeltaBytesMedian / l1.peakRssDeltaBytesMedian, 3),
-      oursRetainedHeapBytes: ours.retainedHeapBytesMedian,
-      l1RetainedHeapBytes: l1.retainedHeapBytesMedian,
-    }];
-  });
-  if (sizes.length < 2) return { comparison };
-  const [lo, hi] = [sizes[0], sizes[sizes.length - 1]];
-  const [oLo, oHi, lLo, lHi] = [find('ours', lo)!, find('ours', hi)!, find('l1', lo)!, find('l1', hi)!];
-  const oursMarginal = (oHi.templateBytes - oLo.templateBytes) / (hi - lo);
-  const l1Marginal = (lHi.templateBytes - lLo.templateBytes) / (hi - lo);
-  return {
-    comparison,
-    bytesPerVersion: {
-      oursMarginal: round(oursMarginal, 1),
-      l1Marginal: round(l1Marginal, 1),
-      ratio: round(oursMarginal / l1Marginal, 3),
-      oursMsPerVersion: round((oHi.totalMsMedian - oLo.totalMsMedian) / (hi - lo), 3),
-      l1MsPerVersion: round((lHi.totalMsMedian - lLo.totalMsMedian) / (hi - lo), 3),
-    },
+/** What one more version costs, between the smallest and the largest size both kinds synthesize. */
+interface PerVersion {
+  readonly from: number;
+  readonly to: number;
+  readonly msPerVersion: Record<string, number>;
+  readonly bytesPerVersion: Record<string, number>;
+  /** Over the sizes every column synthesizes (the workaround stops short of 500 resources). */
+  readonly common: {
+    readonly from: number;
+    readonly to: number;
+    readonly msPerVersion: Record<string, number>;
+    readonly bytesPerVersion: Record<string, number>;
   };
 }
 
-function stackResources(cases: SynthSummary[]): StackResources[] {
-  return cases.filter((c) => c.n === 1 || c.n === 200).map((c) => ({
-    kind: c.kind,
-    n: c.n,
-    lambdas: c.resourceTypes['AWS::Lambda::Function'] ?? 0,
-    roles: c.resourceTypes['AWS::IAM::Role'] ?? 0,
-    policies: (c.resourceTypes['AWS::IAM::Policy'] ?? 0) + (c.resourceTypes['AWS::IAM::ManagedPolicy'] ?? 0),
-    policyDocumentBytes: c.policyDocumentBytes,
-    resources: c.resourceCount,
-  })).sort((a, b) => a.kind.localeCompare(b.kind) || a.n - b.n);
+function compareSynth(cases: SynthSummary[]): SynthComparison[] {
+  const sizes = [...new Set(cases.map((c) => c.n))].sort((a, b) => a - b);
+  return sizes.map((n) => {
+    const at = (f: (c: SynthSummary) => number) => Object.fromEntries(cases.filter((c) => c.n === n).map((c) => [c.kind, f(c)]));
+    const ms = at((c) => round(c.totalMsMedian, 1));
+    return {
+      n,
+      preload: cases[0]?.preload ?? false,
+      ms,
+      cpuMs: at((c) => round(c.cpuMsMedian, 1)),
+      peakRssDeltaBytes: at((c) => c.peakRssDeltaBytesMedian),
+      oursVsL1: round(ms.ours / ms.l1, 3),
+      oursVsWorkaround: round(ms.ours / ms.workaround, 3),
+    };
+  });
+}
+
+function perVersion(cases: SynthSummary[]): PerVersion | undefined {
+  const ok = (kind: string) => cases.filter((c) => c.kind === kind && !c.unavailable).map((c) => c.n).sort((a, b) => a - b);
+  const slope = (kind: string, lo: number, hi: number, f: (c: SynthSummary) => number) => {
+    const [a, b] = [cases.find((c) => c.kind === kind && c.n === lo), cases.find((c) => c.kind === kind && c.n === hi)];
+    return a && b && !a.unavailable && !b.unavailable ? round((f(b) - f(a)) / (hi - lo), 3) : NaN;
+  };
+  const all = ok('ours');
+  if (all.length < 2) return undefined;
+  const common = all.filter((n) => COLUMNS.every((k) => ok(k).includes(n)));
+  const figures = (lo: number, hi: number) => ({
+    from: lo,
+    to: hi,
+    msPerVersion: Object.fromEntries(COLUMNS.map((k) => [k, slope(k, lo, hi, (c) => c.totalMsMedian)])),
+    bytesPerVersion: Object.fromEntries(COLUMNS.map((k) => [k, slope(k, lo, hi, (c) => c.templateBytes)])),
+  });
+  const [lo, hi] = [all[0], all[all.length - 1]];
+  return {
+    ...figures(lo, hi),
+    common: common.length >= 2 ? figures(common[0], common[common.length - 1]) : { from: NaN, to: NaN, msPerVersion: {}, bytesPerVersion: {} },
+  };
 }
 
 function verdict(ok: boolean): 'met' | 'MISSED' {
   return ok ? 'met' : 'MISSED';
 }
 
-function buildRows(report: Omit<Report, 'rows' | 'goals'>): Row[] {
+// ---- the three-column table -----------------------------------------------------------------
+
+/** One figure for each column: a number (null: none) and how it prints. */
+interface Cell {
+  readonly value: number | null;
+  readonly text: string;
+}
+
+interface ColumnRow {
+  readonly section: string;
+  readonly figure: string;
+  readonly ours: Cell;
+  readonly workaround: Cell;
+  readonly l1: Cell;
+  /** ours / workaround and ours / L1, where both are numbers. */
+  readonly oursVsWorkaround: number | null;
+  readonly oursVsL1: number | null;
+  readonly note?: string;
+}
+
+interface ColumnTable {
+  readonly columns: readonly LifecycleKind[];
+  readonly rows: ColumnRow[];
+}
+
+const cell = (value: number | null | undefined, text?: string): Cell => {
+  const v = value === undefined || value === null || !Number.isFinite(value) ? null : value;
+  return { value: v, text: text ?? (v === null ? 'n/a' : String(v)) };
+};
+const textCell = (text: string): Cell => ({ value: null, text });
+
+function columnRow(section: string, figure: string, cells: Record<LifecycleKind, Cell>, note?: string): ColumnRow {
+  const ratio = (a: Cell, b: Cell) => (a.value !== null && b.value !== null && b.value !== 0 ? round(a.value / b.value, 3) : null);
+  return {
+    section,
+    figure,
+    ...cells,
+    oursVsWorkaround: ratio(cells.ours, cells.workaround),
+    oursVsL1: ratio(cells.ours, cells.l1),
+    ...(note ? { note } : {}),
+  };
+}
+
+const msCell = (ms: number | undefined) => cell(ms === undefined ? null : round(ms, 1), ms === undefined || !Number.isFinite(ms) ? 'n/a' : fmtMs(ms));
+const bytesCell = (bytes: number | undefined) => cell(bytes, bytes === undefined || !Number.isFinite(bytes) ? 'n/a' : fmtBytes(bytes));
+
+function buildColumns(report: Omit<Report, 'rows' | 'goals' | 'columns'>): ColumnTable {
+  const rows: ColumnRow[] = [];
+  const byKind = (f: (kind: LifecycleKind) => Cell): Record<LifecycleKind, Cell> => ({ ours: f('ours'), workaround: f('workaround'), l1: f('l1') });
+  const synth = report.synth;
+  if (synth) {
+    const mode = (preload: boolean) => (preload ? '--preload' : 'bare app');
+    const section = `synth, ${mode(synth.cases[0]?.preload ?? false)}`;
+    const find = (list: SynthSummary[], kind: string, n: number) => list.find((c) => c.kind === kind && c.n === n);
+    const unavailableCell = (c: SynthSummary | undefined, f: (c: SynthSummary) => Cell) => (!c ? textCell('not run') : c.unavailable
+      ? textCell(`cannot: ${/: (\d+) is greater/.exec(c.unavailable)?.[1] ?? 'over 500'} resources > 500`) : f(c));
+    const sizes = [...new Set(synth.cases.map((c) => c.n))].sort((a, b) => a - b);
+    for (const n of sizes) {
+      rows.push(columnRow(section, `N=${n}: construct + synth time`, byKind((k) => unavailableCell(find(synth.cases, k, n), (c) => msCell(c.totalMsMedian)))));
+    }
+    for (const c of synth.otherMode.filter((o) => o.kind === 'ours')) {
+      rows.push(columnRow(`synth, ${mode(c.preload)}`, `N=${c.n}: construct + synth time`,
+        byKind((k) => unavailableCell(find(synth.otherMode, k, c.n), (x) => msCell(x.totalMsMedian)))));
+    }
+    const big = sizes.includes(SYNTH_GOAL_N) ? SYNTH_GOAL_N : sizes[sizes.length - 1];
+    rows.push(columnRow(section, `N=${big}: CPU time`, byKind((k) => unavailableCell(find(synth.cases, k, big), (c) => msCell(c.cpuMsMedian)))));
+    for (const n of [...new Set([big, sizes[sizes.length - 1]])]) {
+      rows.push(columnRow(section, `N=${n}: peak RSS growth`, byKind((k) => unavailableCell(find(synth.cases, k, n), (c) => bytesCell(c.peakRssDeltaBytesMedian)))));
+    }
+    const pv = synth.perVersion;
+    if (pv) {
+      const range = `N=${pv.common.from}..${pv.common.to}`;
+      rows.push(columnRow(section, `synth time per extra version (${range})`, byKind((k) => {
+        const v = pv.common.msPerVersion[k];
+        return cell(v, Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a');
+      })));
+      rows.push(columnRow(section, `template bytes per extra version (${range})`, byKind((k) => bytesCell(pv.common.bytesPerVersion[k]))));
+    }
+    rows.push(columnRow(section, `N=${big}: template bytes`, byKind((k) => unavailableCell(find(synth.cases, k, big), (c) => bytesCell(c.templateBytes)))));
+    rows.push(columnRow(section, `N=${big}: resources`, byKind((k) => unavailableCell(find(synth.cases, k, big), (c) => cell(c.resourceCount)))));
+    // resources = a + b N, from the two smallest sizes each kind synthesizes.
+    rows.push(columnRow(section, 'most versions in one stack (500 resources)', byKind((k) => {
+      const ok = synth.cases.filter((c) => c.kind === k && !c.unavailable).sort((a, b) => a.n - b.n);
+      if (ok.length < 2) return textCell('n/a');
+      const b = (ok[1].resourceCount - ok[0].resourceCount) / (ok[1].n - ok[0].n);
+      const a = ok[0].resourceCount - b * ok[0].n;
+      return cell(Math.floor((500 - a) / b), `${Math.floor((500 - a) / b)} (${round(b, 2)} per version)`);
+    }), 'one package; the workaround adds an AwsCustomResource per version'));
+    rows.push(columnRow('per stack', 'Lambda functions', byKind((k) => unavailableCell(find(synth.cases, k, big), (c) => {
+      const count = c.resourceTypes['AWS::Lambda::Function'] ?? 0;
+      return textCell(String(count));
+    }))));
+    rows.push(columnRow('per stack', 'Lambda code staged', byKind((k) => unavailableCell(find(synth.cases, k, big), (c) => bytesCell(c.assetBytesStaged))),
+      'ours: the handler bundle; workaround: aws-cdk\'s AwsCustomResource handler; both use the runtime\'s SDK'));
+  }
+  const iam = report.iam;
+  if (iam?.perStack) {
+    for (const n of [...new Set(iam.perStack.map((s) => s.n))]) {
+      const at = (k: LifecycleKind): StackIam | undefined => iam.perStack!.find((s) => s.kind === k && s.n === n);
+      rows.push(columnRow('per stack', `N=${n}: IAM roles / inline policies / managed policies`, byKind((k) => {
+        const s = at(k);
+        if (!s) return textCell('n/a');
+        const sum = (f: (r: StackIam['roles'][number]) => number) => s.roles.reduce((a, r) => a + f(r), 0);
+        return textCell(`${s.roles.length} / ${sum((r) => r.inlinePolicies)} / ${sum((r) => r.managedPolicies)}`);
+      }), 'workaround: its managed policy is AWS\'s AWSLambdaBasicExecutionRole'));
+      rows.push(columnRow('per stack', `N=${n}: IAM policy characters (resolved)`, byKind((k) => cell(at(k)?.totalChars)),
+        'inline and customer-managed, as IAM counts them'));
+    }
+    const q = iam.workaroundPerCall;
+    if (q) {
+      rows.push(columnRow('per stack', 'workaround with a policy per AwsCustomResource (the docs\' form)', {
+        ours: textCell('-'), workaround: cell(q.maxVersions, `at most ${q.maxVersions} versions`), l1: textCell('-'),
+      }, `one inline policy per version on the singleton role: ${q.inlineCharsAt1} + ${q.inlineCharsPerVersion} characters per version `
+        + `against IAM's 10,240; ${q.resourcesPerVersion} resources per version. The workaround column uses one role scoped to the package instead`));
+    }
+  }
+  if (report.apiCalls) {
+    const steps = [...new Set(report.apiCalls.map((s) => s.step))];
+    for (const step of steps) {
+      const notes: string[] = [];
+      rows.push(columnRow('API calls (m + r)', step, byKind((k) => {
+        const s = report.apiCalls!.find((r) => r.kind === k && r.step === step);
+        if (!s) return textCell('not run');
+        if (s.note) notes.push(`${COLUMN_TITLES[k]}: ${s.note}`);
+        if (!s.expressible) return textCell('cannot');
+        const ok = /^(CREATE|UPDATE|DELETE)_COMPLETE/.test(s.status);
+        return cell(s.mutating + s.reads, `${s.mutating} + ${s.reads}${ok ? '' : ` [${s.status.split(':')[0]}]`}`);
+      }), notes.join('; ') || undefined));
+    }
+  }
+  if (report.throttled) {
+    const t = report.throttled;
+    const o = (t.ours ?? t.workaround ?? t.l1)?.options;
+    const section = o ? `deploy @ ${o.tps} TPS` : 'deploy';
+    const ran = (k: LifecycleKind) => t[k];
+    const phaseCell = (k: LifecycleKind, phase: 'deploy' | 'destroy') => {
+      const r = ran(k);
+      if (!r) return textCell('not run');
+      const p = r[phase];
+      if (!/_COMPLETE$/.test(p.status) || /ROLLBACK/.test(p.status)) return cell(null, `${p.status} after ${fmtMs(p.wallMs)}`);
+      return cell(round(p.wallMs), `${fmtMs(p.wallMs)} (${fmtRatio(p.ratio)} of calls/TPS)`);
+    };
+    const deployNotes = COLUMNS.flatMap((k) => {
+      const r = ran(k);
+      if (!r) return [];
+      if (r.deploy.failure) return [`${COLUMN_TITLES[k]}: ${r.deploy.failure.replace(/ \(RequestId: [^)]*\)/, '').slice(0, 160)}`];
+      return k === 'l1' ? ['L1: DRAFT versions only, no default'] : [];
+    });
+    rows.push(columnRow(section, `deploy ${o?.versions ?? '?'} versions: wall time`, byKind((k) => phaseCell(k, 'deploy')), deployNotes.join('; ') || undefined));
+    rows.push(columnRow(section, 'destroy them: wall time', byKind((k) => {
+      const r = ran(k);
+      return r && /ROLLBACK/.test(r.deploy.status) ? textCell('nothing to destroy') : phaseCell(k, 'destroy');
+    })));
+    rows.push(columnRow(section, 'calls admitted / throttled (deploy + destroy)', byKind((k) => {
+      const r = ran(k);
+      return r ? cell(r.deploy.admittedCalls + r.destroy.admittedCalls,
+        `${r.deploy.admittedCalls + r.destroy.admittedCalls} / ${r.deploy.throttledCalls + r.destroy.throttledCalls}`) : textCell('not run');
+    })));
+    rows.push(columnRow(section, 'after deploy: versions PUBLISHED / default', byKind((k) => {
+      const r = ran(k);
+      return textCell(r ? `${r.afterDeploy.published} of ${r.afterDeploy.versions} / ${r.afterDeploy.defaultVersion ?? 'none'}` : 'not run');
+    })));
+    rows.push(columnRow(section, 'failed resources / left after destroy', byKind((k) => {
+      const r = ran(k);
+      return textCell(r ? `${r.failures} / ${r.leftAfterDestroy}` : 'not run');
+    }), 'the workaround\'s handler retries with the SDK\'s defaults (3 attempts)'));
+  }
+  return { columns: COLUMNS, rows };
+}
+
+function renderColumns(table: ColumnTable): string {
+  const header = ['section', 'figure', ...table.columns.map((k) => COLUMN_TITLES[k]), 'ours/workaround', 'ours/L1'];
+  const ratio = (r: number | null) => (r === null ? '' : fmtRatio(r));
+  const lines = table.rows.map((r) => [r.section, r.figure, r.ours.text, r.workaround.text, r.l1.text, ratio(r.oursVsWorkaround), ratio(r.oursVsL1)]);
+  const widths = header.map((_, i) => Math.max(header[i].length, ...lines.map((l) => l[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
+  let previous = '';
+  table.rows.forEach((r, i) => {
+    if (previous && r.section !== previous) out.push('');
+    out.push(line(lines[i]));
+    previous = r.section;
+  });
+  const notes = [...new Set(table.rows.filter((r) => r.note).map((r) => `- ${r.figure.replace(/^N=\d+: /, '')}: ${r.note}`))];
+  return [...out, ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
+}
+
+// ---- goals and figures of ours alone ----------------------------------------------------------
+
+function buildRows(report: Omit<Report, 'rows' | 'goals' | 'columns'>): Row[] {
   const rows: Row[] = [];
-  if (report.synth) {
-    for (const c of report.synth.comparison) {
+  const synth = report.synth;
+  if (synth) {
+    const all = [...synth.cases, ...synth.otherMode];
+    for (const preload of [false, true]) {
+      const [ours, l1] = ['ours', 'l1'].map((k) => all.find((c) => c.kind === k && c.n === SYNTH_GOAL_N && c.preload === preload));
+      const goal = preload ? SYNTH_GOAL_PRELOAD : SYNTH_GOAL_BARE;
+      const ratio = ours && l1 ? ours.totalMsMedian / l1.totalMsMedian : NaN;
       rows.push({
         section: '1 synth',
-        figure: `N=${c.n}: time ours / L1`,
-        value: `${fmtMs(c.oursMs)} / ${fmtMs(c.l1Ms)} = ${fmtRatio(c.timeRatio)} (CPU ${fmtRatio(c.cpuRatio)})`,
-        goal: `<= ${SYNTH_RATIO_GOAL}x`,
-        verdict: verdict(c.timeRatio <= SYNTH_RATIO_GOAL),
+        figure: `N=${SYNTH_GOAL_N}: time ours / L1, ${preload ? 'app already using Lambda (--preload)' : 'bare app'}`,
+        value: ours && l1 ? `${fmtMs(ours.totalMsMedian)} / ${fmtMs(l1.totalMsMedian)} = ${fmtRatio(ratio)} (CPU ${fmtRatio(ours.cpuMsMedian / l1.cpuMsMedian)})` : 'not measured',
+        goal: `<= ${goal}x`,
+        verdict: ours && l1 ? verdict(ratio <= goal) : 'info',
       });
     }
-    for (const c of report.synth.comparison) {
+    const pv = synth.perVersion?.common;
+    if (pv && Number.isFinite(pv.from)) {
+      const [o, w] = [pv.msPerVersion.ours, pv.msPerVersion.workaround];
       rows.push({
         section: '1 synth',
-        figure: `N=${c.n}: peak RSS growth ours / L1`,
-        value: `${fmtBytes(c.oursPeakRssDeltaBytes)} / ${fmtBytes(c.l1PeakRssDeltaBytes)} = ${fmtRatio(c.memoryRatio)}`,
+        figure: `time per extra version ours / workaround (N=${pv.from}..${pv.to})`,
+        value: `${o.toFixed(2)} ms / ${w.toFixed(2)} ms = ${fmtRatio(o / w)}`,
+        goal: `<= ${SYNTH_PER_VERSION_GOAL}x`,
+        verdict: verdict(o / w <= SYNTH_PER_VERSION_GOAL),
+      });
+    }
+    const full = synth.perVersion;
+    if (full && full.to !== full.common.to) {
+      rows.push({
+        section: '1 synth',
+        figure: `time / template bytes per extra version ours / L1 (N=${full.from}..${full.to})`,
+        value: `${full.msPerVersion.ours.toFixed(2)} ms / ${full.msPerVersion.l1.toFixed(2)} ms = ${fmtRatio(full.msPerVersion.ours / full.msPerVersion.l1)}; `
+          + `${Math.round(full.bytesPerVersion.ours)} B / ${Math.round(full.bytesPerVersion.l1)} B`,
         goal: '(reported)',
         verdict: 'info',
       });
     }
-    for (const extra of report.synth.cases.filter((c) => c.kind !== 'ours' && c.kind !== 'l1')) {
-      const l1 = report.synth.cases.find((c) => c.kind === 'l1' && c.n === extra.n);
+    for (const extra of synth.cases.filter((c) => !(COLUMNS as readonly string[]).includes(c.kind))) {
+      const l1 = synth.cases.find((c) => c.kind === 'l1' && c.n === extra.n);
       if (!l1) continue;
       rows.push({
         section: '1 synth',
         figure: `N=${extra.n}: time ${extra.kind} / L1 (investigation)`,
-        value: `${fmtMs(extra.totalMsMedian)} / ${fmtMs(l1.totalMsMedian)} = ${fmtRatio(extra.totalMsMedian / l1.totalMsMedian)}; ${extra.templateBytes} B`,
-        goal: '(reported)',
-        verdict: 'info',
-      });
-    }
-    const b = report.synth.bytesPerVersion;
-    if (b) {
-      rows.push({
-        section: '1 synth',
-        figure: 'template bytes per version ours / L1',
-        value: `${Math.round(b.oursMarginal)} B / ${Math.round(b.l1Marginal)} B = ${fmtRatio(b.ratio)}`,
-        goal: '(reported)',
-        verdict: 'info',
-      });
-      rows.push({
-        section: '1 synth',
-        figure: 'synth time per extra version ours / L1',
-        value: `${b.oursMsPerVersion.toFixed(2)} ms / ${b.l1MsPerVersion.toFixed(2)} ms = ${fmtRatio(b.oursMsPerVersion / b.l1MsPerVersion)}`,
+        value: extra.unavailable ? extra.unavailable.slice(0, 80)
+          : `${fmtMs(extra.totalMsMedian)} / ${fmtMs(l1.totalMsMedian)} = ${fmtRatio(extra.totalMsMedian / l1.totalMsMedian)}; ${extra.templateBytes} B`,
         goal: '(reported)',
         verdict: 'info',
       });
@@ -361,20 +594,18 @@ function buildRows(report: Omit<Report, 'rows' | 'goals'>): Row[] {
       verdict: 'info',
     });
   }
-  if (report.apiCalls) {
-    for (const s of report.apiCalls) {
-      const ok = s.status.startsWith('CREATE_COMPLETE') || s.status.startsWith('UPDATE_COMPLETE') || s.status.startsWith('DELETE_COMPLETE');
-      rows.push({
-        section: '3 API calls',
-        figure: `${s.step}: mutating + reads`,
-        value: `${s.mutating} + ${s.reads}${s.errors ? ` (+${s.errors} errors)` : ''}${ok ? '' : ` [${s.status.slice(0, 40)}]`}`,
-        goal: `${s.minimum.mutating} + ${s.minimum.reads}`,
-        verdict: verdict(ok && s.atMinimum),
-      });
-    }
+  for (const s of (report.apiCalls ?? []).filter((r) => r.kind === 'ours')) {
+    const ok = /^(CREATE|UPDATE|DELETE)_COMPLETE/.test(s.status);
+    rows.push({
+      section: '3 API calls',
+      figure: `${s.step}: mutating + reads`,
+      value: `${s.mutating} + ${s.reads}${s.errors ? ` (+${s.errors} errors)` : ''}${ok ? '' : ` [${s.status.slice(0, 40)}]`}`,
+      goal: `${s.minimum.mutating} + ${s.minimum.reads}`,
+      verdict: verdict(ok && s.atMinimum),
+    });
   }
-  if (report.throttled) {
-    const t = report.throttled;
+  const t = report.throttled?.ours;
+  if (t) {
     const o = t.options;
     for (const [name, p] of [['deploy', t.deploy], ['destroy', t.destroy]] as const) {
       rows.push({
@@ -401,24 +632,23 @@ function buildRows(report: Omit<Report, 'rows' | 'goals'>): Row[] {
     });
     rows.push({ section: '4 throttled', figure: 'failed resources', value: String(t.failures), goal: '0', verdict: verdict(t.failures === 0) });
   }
-  if (report.stackResources) {
-    for (const r of report.stackResources.filter((s) => s.kind === 'ours')) {
-      rows.push({ section: '5 per stack', figure: `N=${r.n}: Lambda functions`, value: String(r.lambdas), goal: '1', verdict: verdict(r.lambdas === 1) });
-    }
-    const ours = report.stackResources.filter((s) => s.kind === 'ours');
-    const constant = ours.length > 1 && ours.every((r) => r.roles === ours[0].roles && r.policies === ours[0].policies);
+  if (synth) {
+    const ours = synth.cases.filter((c) => c.kind === 'ours' && (c.n === 1 || c.n === SYNTH_GOAL_N));
     for (const r of ours) {
+      const lambdas = r.resourceTypes['AWS::Lambda::Function'] ?? 0;
+      rows.push({ section: '5 per stack', figure: `N=${r.n}: Lambda functions`, value: String(lambdas), goal: '1', verdict: verdict(lambdas === 1) });
+    }
+    const shape = (c: SynthSummary) => [c.resourceTypes['AWS::IAM::Role'] ?? 0, (c.resourceTypes['AWS::IAM::Policy'] ?? 0) + (c.resourceTypes['AWS::IAM::ManagedPolicy'] ?? 0)];
+    const constant = ours.length > 1 && ours.every((r) => JSON.stringify(shape(r)) === JSON.stringify(shape(ours[0])));
+    for (const r of ours) {
+      const [roles, policies] = shape(r);
       rows.push({
         section: '5 per stack',
         figure: `N=${r.n}: IAM roles / policies (policy bytes)`,
-        value: `${r.roles} / ${r.policies} (${fmtBytes(r.policyDocumentBytes)})`,
+        value: `${roles} / ${policies} (${fmtBytes(r.policyDocumentBytes)})`,
         goal: 'constant in N',
         verdict: ours.length > 1 ? verdict(constant) : 'info',
       });
-    }
-    for (const r of ours) {
-      const l1 = report.stackResources.find((s) => s.kind === 'l1' && s.n === r.n);
-      rows.push({ section: '5 per stack', figure: `N=${r.n}: resources ours / L1`, value: `${r.resources} / ${l1?.resources ?? '?'}`, goal: '(reported)', verdict: 'info' });
     }
   }
   if (report.iam) {
@@ -429,7 +659,7 @@ function buildRows(report: Omit<Report, 'rows' | 'goals'>): Row[] {
     for (const s of scale) {
       rows.push({
         section: '6 IAM size',
-        figure: `${s.packages} packages, ${s.versions} versions, ${s.jobs} jobs: inline / managed policies (largest)`,
+        figure: `${s.packages} packages, ${s.versions} versions, ${s.jobs} jobs in one stack (limit lifted): inline / managed policies (largest)`,
         value: `${s.inlineChars} / ${s.managedPolicies} (${s.largestManagedChars})`,
         goal: '<= 10,240 / <= 10 (<= 6,144)',
         verdict: verdict(s.withinLimits),
@@ -448,7 +678,7 @@ async function main(): Promise<void> {
     + `(${env.validatesTemplateOnSynth ? 'validates templates on synth' : 'no template validation on synth'})`);
 
   const attempt = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
-    if (args.skip.has(name)) return undefined;
+    if (args.skip.has(name.split(':')[0])) return undefined;
     const t = Date.now();
     log(`${name}: started`);
     try {
@@ -463,32 +693,44 @@ async function main(): Promise<void> {
     }
   };
 
-  const cases = await attempt('synth', () => measureSynth(args));
+  if (!args.tsx && !args.skip.has('synth')) compileForSynth();
+  const cases = await attempt('synth', () => measureSynth(args, args.preload, args.sizes, args.kinds));
+  // Both synth goals are at N = 200: measure that size in the other mode too.
+  const otherMode = cases && args.sizes.includes(SYNTH_GOAL_N)
+    ? await attempt('synth:other-mode', () => measureSynth(args, !args.preload, [SYNTH_GOAL_N], COLUMNS)) : [];
   const bundle = await attempt('bundle', () => measureBundle(args.loads));
-  const apiCalls = await attempt('api', async () => (await runTsxChild<{ steps: StepResult[] }>('api-calls.ts', [], { timeoutMs: 120_000 })).result.steps);
-  const throttled = await attempt('throttled', async () => (await runTsxChild<ThrottledResult>('throttled-deploy.ts', [
-    '--versions', String(args.versions), '--tps', String(args.tps), '--burst', String(args.burst),
-    '--concurrency', String(args.concurrency), '--base-delay-ms', String(args.baseDelayMs),
-  ], { timeoutMs: 8 * 60_000 })).result);
-
+  const apiCalls: StepResult[] = [];
+  for (const kind of COLUMNS) {
+    const steps = await attempt(`api:${kind}`, async () => (await runTsxChild<{ steps: StepResult[] }>('api-calls.ts', [kind], { timeoutMs: 120_000 })).result.steps);
+    apiCalls.push(...(steps ?? []));
+  }
+  const throttled: Partial<Record<LifecycleKind, ThrottledResult>> = {};
+  for (const kind of COLUMNS) {
+    const result = await attempt(`throttled:${kind}`, async () => (await runTsxChild<ThrottledResult>('throttled-deploy.ts', [
+      '--kind', kind, '--versions', String(args.versions), '--tps', String(args.tps), '--burst', String(args.burst),
+      '--concurrency', String(args.concurrency), '--base-delay-ms', String(args.baseDelayMs),
+    ], { timeoutMs: 8 * 60_000 })).result);
+    if (result) throttled[kind] = result;
+  }
   const iam = await attempt('iam', async () => (await runTsxChild<IamSizeResult>('iam-size.ts', [], { timeoutMs: 5 * 60_000 })).result);
 
-  const synth = cases && { cases, ...compareSynth(cases) };
+  const synth = cases && { cases, otherMode: otherMode ?? [], comparison: compareSynth(cases), perVersion: perVersion(cases) };
   const partial = {
     generatedAt: new Date().toISOString(),
     environment: env,
     args: { ...args, skip: [...args.skip] },
     synth,
     bundle,
-    apiCalls,
-    throttled,
-    stackResources: cases && stackResources(cases),
+    apiCalls: apiCalls.length ? apiCalls : undefined,
+    throttled: Object.keys(throttled).length ? throttled : undefined,
     iam,
     errors,
   };
+  const columns = buildColumns(partial);
   const rows = buildRows(partial);
   const report: Report = {
     ...partial,
+    columns,
     rows,
     goals: { met: rows.filter((r) => r.verdict === 'met').length, missed: rows.filter((r) => r.verdict === 'MISSED').length },
   };
@@ -500,15 +742,19 @@ async function main(): Promise<void> {
   const out = [
     '',
     `cdk-iot-package-catalog bench — ${report.generatedAt}`,
-    `node ${env.node}, ${env.cpus} CPUs (load ${env.loadAverage.join(' ')}), aws-cdk-lib ${env.awsCdkLib}`
+    `node ${env.node}, ${env.cpus} CPUs (load ${env.loadAverage.join(' ')} at start, ${os.loadavg().map((l) => round(l)).join(' ')} at end), aws-cdk-lib ${env.awsCdkLib}`
       + ` (${env.validatesTemplateOnSynth ? 'validates templates on synth' : 'no built-in template validation on synth'}), client-iot ${env.clientIot}`,
     `synth: ${env.synthRunner}; median of ${args.reps} fresh processes per case; time = construct + app.synth(), module loading excluded`
       + `${args.preload ? '; children preloaded a Lambda/S3 stack first' : ''}`,
+    'stacks: one package, N versions, the last one the default; workaround = L1 + an AwsCustomResource per version (publish) and one for the default,'
+      + ' with one role scoped to the package; L1 = CfnSoftwarePackage(Version) alone: DRAFT versions, no default',
+    '',
+    renderColumns(columns),
     '',
     renderTable(rows),
     '',
     `goals: ${report.goals.met} met, ${report.goals.missed} missed`
-      + `${errors.length ? `; ${errors.length} part(s) failed to run: ${errors.map((e) => e.split(':')[0]).join(', ')}` : ''}`,
+      + `${errors.length ? `; ${errors.length} part(s) failed to run: ${errors.map((e) => e.split(':').slice(0, 2).join(':')).join(', ')}` : ''}`,
     `report: ${path.relative(ROOT, outFile)} (${fmtMs(Date.now() - started)} in all)`,
     '',
   ];

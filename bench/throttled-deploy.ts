@@ -1,23 +1,29 @@
 /**
- * Deploys and destroys one package with N versions through the deploy harness while the IoT
- * emulator is rate-limited (token bucket), with the handler's production retry settings, and
- * compares the wall time with the lower bound calls / TPS.
- * `tsx bench/throttled-deploy.ts [--versions 200] [--tps 10] [--burst 10] [--concurrency 16] [--base-delay-ms 250]`
+ * Deploys and destroys one package with N versions (the last one the default) through the
+ * deploy harness while the IoT emulator is rate-limited (token bucket), and compares the wall
+ * time with the lower bound calls / TPS. `--kind ours` runs the bundled handler with its
+ * production retry settings; `--kind workaround` the same stack as L1 resources plus
+ * AwsCustomResource calls (aws-cdk's handler with the SDK's default retries), `--kind l1` the
+ * L1 resources alone (DRAFT versions, no default). CloudFormation's own IoT resource types retry
+ * throttling with the same backoff as our handler (`--base-delay-ms`, 30 attempts).
+ * `tsx bench/throttled-deploy.ts [--kind ours] [--versions 200] [--tps 10] [--burst 10] [--concurrency 16] [--base-delay-ms 250]`
  * prints one JSON line. Investigation only: `--handler-bundle <file>` runs another handler bundle
  * instead of the staged one (to measure a change before it lands), `--env K=V` adds handler environment.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import { SoftwarePackage } from '../src';
-import { isRead } from './api-calls';
+import { App } from 'aws-cdk-lib';
+import { isRead, LIFECYCLE_KINDS, LifecycleKind } from './api-calls';
 import { LocalCloud } from '../local-cloud';
-import { versionSpec } from './stacks/spec';
+import { buildL1App } from './stacks/l1';
+import { buildOursApp } from './stacks/ours';
+import { buildWorkaroundApp } from './stacks/workaround';
 import { RecordedCall } from '../local-cloud/emulator/iot-emulator';
 
 const STACK = 'BenchThrottled';
 
 export interface ThrottledOptions {
+  readonly kind: LifecycleKind;
   readonly versions: number;
   readonly tps: number;
   readonly burst: number;
@@ -62,20 +68,24 @@ export interface ThrottledResult {
   readonly deploy: PhaseResult;
   readonly destroy: PhaseResult;
   readonly failures: number;
+  /** The catalog after the deploy: versions, how many PUBLISHED, the default version. */
+  readonly afterDeploy: { readonly versions: number; readonly published: number; readonly defaultVersion?: string };
+  /** Packages and versions the emulator still holds after the destroy. */
+  readonly leftAfterDestroy: number;
   readonly totalWallMs: number;
   readonly totalLowerBoundMs: number;
   readonly ratio: number;
 }
 
-function buildApp(outdir: string, versions: number): App {
-  const app = new App({ outdir });
-  const stack = new Stack(app, STACK, { env: { account: '123456789012', region: 'us-east-1' } });
-  const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: 'bench-throttled' });
-  for (let i = 0; i < versions; i++) {
-    const spec = versionSpec(i);
-    pkg.addVersion(spec.id, { versionName: spec.versionName, description: spec.description, attributes: spec.attributes });
-  }
-  return app;
+function buildApp(outdir: string, kind: LifecycleKind, versions: number): App {
+  const options = { stackName: STACK, packageName: 'bench-throttled' };
+  return (kind === 'ours' ? buildOursApp : kind === 'workaround' ? buildWorkaroundApp : buildL1App)(versions, outdir, options).app;
+}
+
+/** The fewest calls the service needs: CreatePackage, a create (and a publish) per version, the default; the reverse on destroy. */
+function fewestCalls(kind: LifecycleKind, versions: number): { deploy: number; destroy: number } {
+  const hasDefault = kind !== 'l1' && versions > 0 ? 1 : 0;
+  return { deploy: 1 + (kind === 'l1' ? 1 : 2) * versions + hasDefault, destroy: hasDefault + versions + 1 };
 }
 
 function phaseFigures(
@@ -120,11 +130,13 @@ function phaseFigures(
 export async function measureThrottledDeploy(options: ThrottledOptions): Promise<ThrottledResult> {
   const cloud = await LocalCloud.start({
     retryBaseDelayMs: options.baseDelayMs,
+    nativeIot: { baseDelayMs: options.baseDelayMs, maxAttempts: 30 },
     // Lambda keeps warm execution environments between invocations of a busy function.
     harness: { concurrency: options.concurrency, coldStartEveryInvocation: false, env: options.env },
   });
   try {
-    const dir = cloud.synth((outdir) => buildApp(outdir, options.versions));
+    const dir = cloud.synth((outdir) => buildApp(outdir, options.kind, options.versions));
+    const minimum = fewestCalls(options.kind, options.versions);
     if (options.handlerBundle) {
       for (const entry of fs.readdirSync(dir)) {
         const staged = path.join(dir, entry, 'index.js');
@@ -138,12 +150,18 @@ export async function measureThrottledDeploy(options: ThrottledOptions): Promise
     const deployed = await cloud.harness.deploy(dir, STACK);
     const deployWall = Date.now() - started;
     const deployCalls = cloud.iot.calls.slice(mark);
+    const catalog = cloud.iot.snapshot().packages;
+    const versions = catalog.flatMap((p) => p.versions);
+    const afterDeploy = {
+      versions: versions.length,
+      published: versions.filter((v) => v.status === 'PUBLISHED').length,
+      defaultVersion: catalog[0]?.defaultVersionName,
+    };
     const deploy: PhaseResult = {
       status: deployed.status,
       failure: deployed.failure,
       failedResources: deployed.events.filter((e) => e.status === 'FAILED').length,
-      // CreatePackage, then CreatePackageVersion + UpdatePackageVersion(PUBLISH) per version.
-      ...phaseFigures(deployCalls, started, deployWall, options, 1 + 2 * options.versions),
+      ...phaseFigures(deployCalls, started, deployWall, options, minimum.deploy),
     };
 
     // Let the bucket refill so both phases start alike.
@@ -156,13 +174,15 @@ export async function measureThrottledDeploy(options: ThrottledOptions): Promise
       status: destroyed.status,
       failure: destroyed.failure,
       failedResources: destroyed.events.filter((e) => e.status === 'FAILED').length,
-      // DeletePackageVersion per version, then DeletePackage.
-      ...phaseFigures(cloud.iot.calls.slice(mark), started, destroyWall, options, options.versions + 1),
+      ...phaseFigures(cloud.iot.calls.slice(mark), started, destroyWall, options, minimum.destroy),
     };
     const totalWallMs = deploy.wallMs + destroy.wallMs;
     const totalLowerBoundMs = deploy.lowerBoundMs + destroy.lowerBoundMs;
+    const left = cloud.iot.snapshot().packages;
     return {
       options,
+      afterDeploy,
+      leftAfterDestroy: left.length + left.flatMap((p) => p.versions).length,
       deploy,
       destroy,
       failures: deploy.failedResources + destroy.failedResources,
@@ -180,7 +200,10 @@ export function parseThrottledArgs(argv: string[]): ThrottledOptions {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
+  const kind = (argv.includes('--kind') ? argv[argv.indexOf('--kind') + 1] : 'ours') as LifecycleKind;
+  if (!LIFECYCLE_KINDS.includes(kind)) throw new Error(`--kind must be one of ${LIFECYCLE_KINDS.join(', ')}`);
   return {
+    kind,
     versions: get('versions', 200),
     tps: get('tps', 10),
     burst: get('burst', 10),
