@@ -4,8 +4,9 @@
  * version to publish it and one for the default, bench/stacks/workaround.ts) and the bare L1
  * resources, which cannot publish a version ("L1"): synth time and memory, template bytes,
  * resources, Lambdas and IAM per stack, API calls per lifecycle step, a large deploy under a
- * rate-limited emulator against calls / TPS. Also the handler bundle, and the IAM policy
- * characters per package and per job against IAM's limits. Prints a three-column table
+ * rate-limited emulator against calls / TPS, and an app of 1,000 versions over 300 packages with
+ * 50 jobs split over stacks, with how each figure grows. Also the handler bundle, and the IAM
+ * policy characters per package and per job against IAM's limits. Prints a three-column table
  * and the goals, and writes .bench/report.json (`columns` holds the table as data).
  *
  * Figures are reported, never asserted: a missed goal does not fail the run.
@@ -13,10 +14,10 @@
  * Options: --reps <n> (synth repetitions, default 5), --loads <n> (bundle loads, default 21),
  * --sizes 1,50,200,480, --kinds workaround-per-call,floor,floor-nodeps (add investigation stacks
  * to the synth comparison), --versions <n> --tps <n> --burst <n> --concurrency <n> --base-delay-ms <n>
- * (throttled deploy), --skip <synth,bundle,api,throttled,iam>,
+ * (throttled deploy), --scale-reps <n> (default 5), --skip <synth,bundle,api,throttled,iam,scale>,
  * --tsx (synth through tsx instead of a compiled copy), --preload (synth as in an app that already
  * uses Lambda and S3; N=200 is measured in the other mode too, for both synth goals),
- * --quick (reps 2, loads 7, 50 throttled versions).
+ * --quick (reps 2, loads 7, scale reps 1, 50 throttled versions).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -25,6 +26,7 @@ import * as path from 'path';
 import { LIFECYCLE_KINDS, LifecycleKind, StepResult } from './api-calls';
 import { BundleResult, measureBundle } from './bundle';
 import type { IamSizeResult, StackIam } from './iam-size';
+import type { ScaleCaseResult, ScaleKind } from './scale-case';
 import type { SynthCaseResult, SynthCaseUnavailable, SynthKind } from './synth-case';
 import type { ThrottledResult } from './throttled-deploy';
 import {
@@ -42,6 +44,8 @@ const BUNDLE_BYTES_GOAL = 60 * 1024;
 /** The three columns, in order. */
 const COLUMNS: readonly LifecycleKind[] = LIFECYCLE_KINDS;
 const COLUMN_TITLES: Record<LifecycleKind, string> = { ours: 'ours', workaround: 'workaround', l1: 'L1' };
+/** The scale app: 1,000 versions over 300 packages with 50 jobs (the workaround and the L1 have no jobs). */
+const SCALE = { packages: 300, versions: 1000, jobs: 50 };
 
 interface Args {
   readonly reps: number;
@@ -54,6 +58,7 @@ interface Args {
   readonly burst: number;
   readonly concurrency: number;
   readonly baseDelayMs: number;
+  readonly scaleReps: number;
   readonly skip: Set<string>;
   readonly tsx: boolean;
   /** Synth children first build a throwaway Lambda/S3 stack (see synth-case.ts). */
@@ -77,6 +82,7 @@ function parseArgs(argv: string[]): Args {
     burst: num('burst', 10),
     concurrency: num('concurrency', 16),
     baseDelayMs: num('base-delay-ms', 250),
+    scaleReps: num('scale-reps', quick ? 1 : 5),
     skip: new Set((value('skip') ?? '').split(',').filter(Boolean)),
     tsx: argv.includes('--tsx'),
     preload: argv.includes('--preload'),
@@ -130,7 +136,9 @@ function compileForSynth(): void {
     e.isDirectory() ? list(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path.join(dir, e.name)] : []);
   const entries = [
     ...list('src'), ...list(path.join('bench', 'stacks')),
-    path.join('bench', 'synth-case.ts'),
+    ...['synth-case.ts', 'scale-case.ts', 'iam-roles.ts'].map((f) => path.join('bench', f)),
+    // What iam-roles.ts sizes policies with (no aws-cdk-lib, no imports of their own).
+    path.join('local-cloud', 'emulator', 'iam-policy.ts'), path.join('local-cloud', 'harness', 'intrinsics.ts'),
   ];
   const esbuild = require.resolve('esbuild/bin/esbuild');
   const isScript = fs.readFileSync(esbuild).subarray(0, 2).toString() === '#!';
@@ -142,8 +150,8 @@ function compileForSynth(): void {
   fs.symlinkSync(path.join(ROOT, 'assets'), path.join(BUILD_DIR, 'assets'), 'dir');
 }
 
-/** Runs a synth child compiled, or through tsx with --tsx. */
-function runSynthChild<T>(args: Args, script: 'synth-case', childArgs: string[], env: Record<string, string> = {}): Promise<T> {
+/** Runs a synth child (synth-case, scale-case) compiled, or through tsx with --tsx. */
+function runSynthChild<T>(args: Args, script: 'synth-case' | 'scale-case', childArgs: string[], env: Record<string, string> = {}): Promise<T> {
   return (args.tsx
     ? runTsxChild<T>(`${script}.ts`, childArgs, { nodeOptions: ['--expose-gc'], env, timeoutMs: 5 * 60_000 })
     : runJsonChild<T>(process.execPath, ['--expose-gc', path.join(BUILD_DIR, 'bench', `${script}.js`), ...childArgs], { env, timeoutMs: 5 * 60_000 })
@@ -231,6 +239,154 @@ async function measureSynth(args: Args, preload: boolean, sizes: readonly number
   ].sort((a, b) => a.n - b.n || kinds.indexOf(a.kind) - kinds.indexOf(b.kind));
 }
 
+// ---- scale ---------------------------------------------------------------------------------
+
+/** One variant of the scale app: the base, or one dimension smaller, to measure growth. */
+interface ScaleVariant {
+  readonly name: 'base' | 'fewer packages' | 'fewer versions' | 'more jobs';
+  readonly packages: number;
+  readonly versions: number;
+  readonly jobs: number;
+}
+
+interface ScaleSummary {
+  readonly variant: ScaleVariant['name'];
+  readonly packages: number;
+  readonly versions: number;
+  readonly jobs: number;
+  readonly stacks: number;
+  readonly reps: number;
+  readonly totalMsMedian: number;
+  readonly cpuMsMedian: number;
+  readonly peakRssDeltaBytesMedian: number;
+  readonly templateBytes: number;
+  readonly resources: number;
+  /** Inline and customer-managed policy characters of every role in the app. */
+  readonly iamChars: number;
+  /** Per stack: resources, and its roles' IAM (the one that needs most). */
+  readonly perStack: Array<{
+    readonly name: string;
+    readonly resources: number;
+    readonly inlineChars: number;
+    readonly managedPolicies: number;
+    readonly largestManagedChars: number;
+    readonly withinLimits: boolean;
+  }>;
+}
+
+/** What one more package, version or job adds (differences between variants with the same stacks). */
+interface ScaleGrowth {
+  readonly per: 'package' | 'version' | 'job';
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly peakRssBytes: number;
+  readonly templateBytes: number;
+  readonly resources: number;
+  readonly iamChars: number;
+}
+
+interface ScaleKindResult {
+  readonly kind: ScaleKind;
+  /** How the app is split: packages round-robin over the stacks, jobs likewise, each on a version of its stack. */
+  readonly split: string;
+  readonly variants: ScaleSummary[];
+  readonly growth: ScaleGrowth[];
+  /** Whether every role of the base app fits IAM's quotas. */
+  readonly withinLimits: boolean;
+  readonly note?: string;
+}
+
+async function measureScale(args: Args): Promise<ScaleKindResult[]> {
+  const kinds: ScaleKind[] = ['ours', 'workaround', 'l1'];
+  const variantsOf = (kind: ScaleKind): ScaleVariant[] => {
+    const jobs = kind === 'ours' ? SCALE.jobs : 0;
+    return [
+      { name: 'base', packages: SCALE.packages, versions: SCALE.versions, jobs },
+      { name: 'fewer packages', packages: SCALE.packages / 2, versions: SCALE.versions, jobs },
+      { name: 'fewer versions', packages: SCALE.packages, versions: SCALE.versions - 400, jobs },
+      // A job costs little next to the noise of a loaded machine: 100 more of them, rather than 40 fewer.
+      ...(jobs > 0 ? [{ name: 'more jobs' as const, packages: SCALE.packages, versions: SCALE.versions, jobs: jobs + 100 }] : []),
+    ];
+  };
+  // The fewest stacks of at most 500 resources: counted with the limit lifted, then checked.
+  const stacksOf = new Map<ScaleKind, number>();
+  for (const kind of kinds) {
+    const base = variantsOf(kind)[0];
+    const counted = await runSynthChild<ScaleCaseResult>(args, 'scale-case', [kind, String(base.packages), String(base.versions), String(base.jobs), '1', '--count']);
+    let stacks = Math.ceil(counted.resources / 480);
+    for (; ; stacks++) {
+      const probe = await runSynthChild<ScaleCaseResult>(args, 'scale-case', [kind, String(base.packages), String(base.versions), String(base.jobs), String(stacks)]);
+      if (!probe.unavailable) break;
+    }
+    stacksOf.set(kind, stacks);
+    log(`scale: ${kind} needs ${stacks} stacks (${counted.resources} resources in one)`);
+  }
+  const samples = new Map<string, ScaleCaseResult[]>();
+  for (let rep = 0; rep < args.scaleReps; rep++) {
+    for (const kind of kinds) {
+      for (const v of variantsOf(kind)) {
+        const result = await runSynthChild<ScaleCaseResult>(args, 'scale-case', [kind, String(v.packages), String(v.versions), String(v.jobs), String(stacksOf.get(kind))]);
+        if (result.unavailable) throw new Error(`scale ${kind} ${v.name}: ${result.unavailable}`);
+        const key = `${kind}:${v.name}`;
+        samples.set(key, [...(samples.get(key) ?? []), result]);
+      }
+    }
+    log(`scale: repetition ${rep + 1}/${args.scaleReps} done`);
+  }
+  return kinds.map((kind): ScaleKindResult => {
+    const variants = variantsOf(kind).map((v): ScaleSummary => {
+      const list = samples.get(`${kind}:${v.name}`)!;
+      const first = list[0];
+      const roles = first.perStack.flatMap((st) => st.roles);
+      return {
+        variant: v.name,
+        packages: v.packages,
+        versions: v.versions,
+        jobs: v.jobs,
+        stacks: first.stacks,
+        reps: list.length,
+        totalMsMedian: median(list.map((r) => r.totalMs)),
+        cpuMsMedian: median(list.map((r) => r.cpuMs)),
+        peakRssDeltaBytesMedian: median(list.map((r) => r.peakRssDeltaBytes)),
+        templateBytes: first.templateBytes,
+        resources: first.resources,
+        iamChars: roles.reduce((sum, r) => sum + r.inlineChars + r.customerManagedChars, 0),
+        perStack: first.perStack.map((st) => ({
+          name: st.name,
+          resources: st.resources,
+          inlineChars: Math.max(0, ...st.roles.map((r) => r.inlineChars)),
+          managedPolicies: Math.max(0, ...st.roles.map((r) => r.managedPolicies)),
+          largestManagedChars: Math.max(0, ...st.roles.map((r) => r.largestManagedChars)),
+          withinLimits: st.roles.every((r) => r.withinLimits),
+        })),
+      };
+    });
+    const [base] = variants;
+    const growth = variants.slice(1).map((v): ScaleGrowth => {
+      const [per, delta] = v.variant === 'fewer packages' ? ['package', v.packages - base.packages] as const
+        : v.variant === 'fewer versions' ? ['version', v.versions - base.versions] as const : ['job', v.jobs - base.jobs] as const;
+      const d = (f: (s: ScaleSummary) => number) => round((f(v) - f(base)) / delta, 2);
+      return {
+        per,
+        ms: d((s) => s.totalMsMedian),
+        cpuMs: d((s) => s.cpuMsMedian),
+        peakRssBytes: d((s) => s.peakRssDeltaBytesMedian),
+        templateBytes: d((s) => s.templateBytes),
+        resources: d((s) => s.resources),
+        iamChars: d((s) => s.iamChars),
+      };
+    });
+    return {
+      kind,
+      split: `${base.stacks} stacks: package p in stack p mod ${base.stacks}${base.jobs ? `, job j in stack j mod ${base.stacks} on a version of that stack` : ''}`,
+      variants,
+      growth,
+      withinLimits: base.perStack.every((st) => st.withinLimits),
+      note: kind === 'ours' ? undefined : 'no jobs: CloudFormation has no job resource',
+    };
+  });
+}
+
 // ---- report --------------------------------------------------------------------------------
 
 interface Report {
@@ -249,6 +405,7 @@ interface Report {
   readonly apiCalls?: StepResult[];
   readonly throttled?: Partial<Record<LifecycleKind, ThrottledResult>>;
   readonly iam?: IamSizeResult;
+  readonly scale?: ScaleKindResult[];
   /** The three-column table: ours, the workaround and the L1 side by side. */
   readonly columns: ColumnTable;
   /** Goals with verdicts, and figures of ours alone. */
@@ -493,6 +650,38 @@ function buildColumns(report: Omit<Report, 'rows' | 'goals' | 'columns'>): Colum
       return textCell(r ? `${r.failures} / ${r.leftAfterDestroy}` : 'not run');
     }), 'the workaround\'s handler retries with the SDK\'s defaults (3 attempts)'));
   }
+  if (report.scale) {
+    const base = (k: LifecycleKind) => report.scale!.find((s) => s.kind === k)?.variants[0];
+    const section = 'scale';
+    rows.push(columnRow(section, `${SCALE.versions.toLocaleString('en-US')} versions, ${SCALE.packages} packages: stacks (<= 500 resources)`,
+      byKind((k) => cell(base(k)?.stacks)), report.scale.map((s) => `${COLUMN_TITLES[s.kind]}: ${s.split}`).join('; ')));
+    rows.push(columnRow(section, 'jobs', byKind((k) => textCell(String(base(k)?.jobs ?? 'not run'))), 'no job resource in CloudFormation: the workaround and the L1 have none'));
+    rows.push(columnRow(section, 'resources in all', byKind((k) => cell(base(k)?.resources))));
+    rows.push(columnRow(section, 'construct + synth time', byKind((k) => msCell(base(k)?.totalMsMedian))));
+    rows.push(columnRow(section, 'peak RSS growth', byKind((k) => bytesCell(base(k)?.peakRssDeltaBytesMedian))));
+    rows.push(columnRow(section, 'template bytes in all', byKind((k) => bytesCell(base(k)?.templateBytes))));
+    rows.push(columnRow(section, 'largest inline policy characters of a role', byKind((k) => {
+      const b = base(k);
+      return b ? cell(Math.max(0, ...b.perStack.map((s) => s.inlineChars))) : textCell('not run');
+    }), 'IAM allows 10,240 per role'));
+    rows.push(columnRow(section, 'managed policies of a role (largest)', byKind((k) => {
+      const b = base(k);
+      if (!b) return textCell('not run');
+      const count = Math.max(0, ...b.perStack.map((s) => s.managedPolicies));
+      return cell(count, `${count} (${Math.max(0, ...b.perStack.map((s) => s.largestManagedChars))})`);
+    }), 'IAM allows 10 per role (more on request) of 6,144 characters'));
+    rows.push(columnRow(section, 'every role within IAM\'s quotas', byKind((k) => {
+      const s = report.scale!.find((x) => x.kind === k);
+      return textCell(s ? (s.withinLimits ? 'yes' : 'NO') : 'not run');
+    })));
+    const growth = (k: LifecycleKind, per: ScaleGrowth['per']) => report.scale!.find((s) => s.kind === k)?.growth.find((g) => g.per === per);
+    for (const per of ['package', 'version', 'job'] as const) {
+      rows.push(columnRow(section, `per ${per}: synth time / template bytes / IAM characters`, byKind((k) => {
+        const g = growth(k, per);
+        return g ? cell(g.ms, `${g.ms.toFixed(2)} ms / ${Math.round(g.templateBytes)} B / ${Math.round(g.iamChars)}`) : textCell('-');
+      })));
+    }
+  }
   return { columns: COLUMNS, rows };
 }
 
@@ -666,6 +855,18 @@ function buildRows(report: Omit<Report, 'rows' | 'goals' | 'columns'>): Row[] {
       });
     }
   }
+  const scaled = report.scale?.find((s) => s.kind === 'ours');
+  if (scaled) {
+    const base = scaled.variants[0];
+    const worst = base.perStack.reduce((a, b) => (b.inlineChars > a.inlineChars ? b : a));
+    rows.push({
+      section: '7 scale',
+      figure: `${base.packages} packages, ${base.versions} versions, ${base.jobs} jobs over ${base.stacks} stacks: each role's inline / managed policies (largest)`,
+      value: `at most ${worst.inlineChars} / ${Math.max(...base.perStack.map((s) => s.managedPolicies))} (${Math.max(...base.perStack.map((s) => s.largestManagedChars))})`,
+      goal: '<= 10,240 / <= 10 (<= 6,144)',
+      verdict: verdict(scaled.withinLimits),
+    });
+  }
   return rows;
 }
 
@@ -693,7 +894,7 @@ async function main(): Promise<void> {
     }
   };
 
-  if (!args.tsx && !args.skip.has('synth')) compileForSynth();
+  if (!args.tsx && !(args.skip.has('synth') && args.skip.has('scale'))) compileForSynth();
   const cases = await attempt('synth', () => measureSynth(args, args.preload, args.sizes, args.kinds));
   // Both synth goals are at N = 200: measure that size in the other mode too.
   const otherMode = cases && args.sizes.includes(SYNTH_GOAL_N)
@@ -713,6 +914,7 @@ async function main(): Promise<void> {
     if (result) throttled[kind] = result;
   }
   const iam = await attempt('iam', async () => (await runTsxChild<IamSizeResult>('iam-size.ts', [], { timeoutMs: 5 * 60_000 })).result);
+  const scale = await attempt('scale', () => measureScale(args));
 
   const synth = cases && { cases, otherMode: otherMode ?? [], comparison: compareSynth(cases), perVersion: perVersion(cases) };
   const partial = {
@@ -724,6 +926,7 @@ async function main(): Promise<void> {
     apiCalls: apiCalls.length ? apiCalls : undefined,
     throttled: Object.keys(throttled).length ? throttled : undefined,
     iam,
+    scale,
     errors,
   };
   const columns = buildColumns(partial);
