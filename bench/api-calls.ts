@@ -125,9 +125,10 @@ export const STEPS: readonly StepSpec[] = [
     l1: { expressible: true, note: 'a DRAFT version, never the default' },
     minimum: {
       mutating: 2,
-      reads: 0,
-      calls: ['UpdatePackage:unsetDefaultVersion', 'DeletePackageVersion'],
-      why: 'the service refuses to delete the default: unset it, then delete (the stack knows it set the default)',
+      reads: 1,
+      calls: ['GetPackage', 'UpdatePackage:unsetDefaultVersion', 'DeletePackageVersion'],
+      why: 'the service refuses to delete the default: unset it, then delete; the read confirms the default is still the one ' +
+        'this stack set, so that a default chosen outside the stack is never unset',
     },
   },
   {

@@ -121,17 +121,22 @@ function environment(args: Args): Environment {
     awsCdkLib: packageVersion('aws-cdk-lib'),
     validatesTemplateOnSynth: /builtinCloudFormationValidation/.test(appTypes),
     clientIot: packageVersion('@aws-sdk/client-iot'),
-    synthRunner: args.tsx ? 'tsx (TypeScript transpiled on load, source maps on)' : 'node on an esbuild-compiled copy of src/ and bench/stacks (as the npm package ships JS)',
+    synthRunner: args.tsx ? 'tsx (TypeScript transpiled on load, source maps on)' : 'node on an esbuild-compiled copy of src/ and bench/stacks, installed under node_modules as the npm package is',
   };
 }
 
 // ---- synth ---------------------------------------------------------------------------------
 
-const BUILD_DIR = path.join(ROOT, '.bench', 'build');
+/**
+ * Where the compiled copy goes: under node_modules, where an app has the package installed. It
+ * matters to synth time: aws-cdk-lib records a stack trace for each resource it creates and
+ * renders only the app's own frames, skipping those of packages under node_modules.
+ */
+const BUILD_DIR = path.join(ROOT, '.bench', 'build', 'node_modules', 'cdk-iot-package-catalog');
 
 /** Compiles src/, the bench stacks and the synth children file by file (no bundling: aws-cdk-lib stays one shared copy). */
 function compileForSynth(): void {
-  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+  fs.rmSync(path.join(ROOT, '.bench', 'build'), { recursive: true, force: true });
   const list = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? list(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path.join(dir, e.name)] : []);
   const entries = [
