@@ -141,7 +141,7 @@ function compileForSynth(): void {
     e.isDirectory() ? list(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path.join(dir, e.name)] : []);
   const entries = [
     ...list('src'), ...list(path.join('bench', 'stacks')),
-    ...['synth-case.ts', 'scale-case.ts', 'iam-roles.ts'].map((f) => path.join('bench', f)),
+    ...['synth-case.ts', 'scale-case.ts', 'iam-roles.ts', 'synth-or-limit.ts'].map((f) => path.join('bench', f)),
     // What iam-roles.ts sizes policies with (no aws-cdk-lib, no imports of their own).
     path.join('local-cloud', 'emulator', 'iam-policy.ts'), path.join('local-cloud', 'harness', 'intrinsics.ts'),
   ];

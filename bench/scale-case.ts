@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RoleIam, roleIam } from './iam-roles';
+import { synthOrResourceLimit } from './synth-or-limit';
 
 export type ScaleKind = 'ours' | 'workaround' | 'l1';
 const KINDS: readonly ScaleKind[] = ['ours', 'workaround', 'l1'];
@@ -137,15 +138,12 @@ function main(): void {
     const t0 = process.hrtime.bigint();
     const { app, stacks } = buildApp(modules, kind, packages, versions, jobs, stackCount, outdir, count);
     const t1 = process.hrtime.bigint();
-    let assembly: import('aws-cdk-lib').cx_api.CloudAssembly;
-    try {
-      assembly = app.synth();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (!/Number of resources in stack/.test(message)) throw error;
-      process.stdout.write(`${JSON.stringify({ kind, packages, versions, jobs, stacks: stackCount, unavailable: message.split('\n')[0] })}\n`);
+    const synthesized = synthOrResourceLimit(app);
+    if ('overResourceLimit' in synthesized) {
+      process.stdout.write(`${JSON.stringify({ kind, packages, versions, jobs, stacks: stackCount, unavailable: synthesized.overResourceLimit })}\n`);
       return;
     }
+    const { assembly } = synthesized;
     const t2 = process.hrtime.bigint();
     const cpu = process.cpuUsage(cpu0);
     const peakRss = process.resourceUsage().maxRSS * 1024;

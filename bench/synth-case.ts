@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthOrResourceLimit } from './synth-or-limit';
 
 /**
  * ours / workaround / l1: the benchmark; workaround-per-call (bench/stacks/workaround.ts), floor,
@@ -131,17 +132,13 @@ async function main(): Promise<void> {
     const t2 = process.hrtime.bigint();
     const { app, stack } = build(n, outdir);
     const t3 = process.hrtime.bigint();
-    let assembly: import('aws-cdk-lib').cx_api.CloudAssembly;
-    try {
-      assembly = app.synth();
-    } catch (error) {
-      // aws-cdk-lib refuses a stack past CloudFormation's 500 resources: a figure, not a failure.
-      const message = error instanceof Error ? error.message : String(error);
-      if (!/Number of resources in stack/.test(message)) throw error;
-      const unavailable: SynthCaseUnavailable = { kind, n, unavailable: message.split('\n')[0] };
+    const synthesized = synthOrResourceLimit(app);
+    if ('overResourceLimit' in synthesized) {
+      const unavailable: SynthCaseUnavailable = { kind, n, unavailable: synthesized.overResourceLimit };
       process.stdout.write(`${JSON.stringify(unavailable)}\n`);
       return;
     }
+    const { assembly } = synthesized;
     const t4 = process.hrtime.bigint();
     const cpu = process.cpuUsage(cpu0);
 
